@@ -1,0 +1,3 @@
+from cartnav.cli import main
+
+main()
