@@ -16,8 +16,17 @@ def parse_criteria(text: str) -> list[CriterionItem]:  # replaced by the criteri
     if not stripped:
         return []
     start = text.index(stripped)
-    return [CriterionItem("inclusion", stripped, start, start + len(stripped), None, None,
-                          (Constraint("unknown"),))]
+    return [
+        CriterionItem(
+            "inclusion",
+            stripped,
+            start,
+            start + len(stripped),
+            None,
+            None,
+            (Constraint("unknown"),),
+        )
+    ]
 
 
 def extract_constraints(text: str, kind: ItemKind) -> tuple[Constraint, ...]:

@@ -125,6 +125,9 @@ class Current(_Strict):
     pregnant: bool | None = None
     other_malignancy: bool | None = None
     organ: Organ | None = None
+    # The treating team judges an allogeneic transplant not possible (Health Canada's Kymriah
+    # label covers a relapse in a patient "otherwise ineligible for SCT").
+    hsct_eligible: bool | None = None
 
 
 class Profile(_Strict):
@@ -209,13 +212,17 @@ def _parse_history(history: Any) -> tuple[Event, ...]:
     for index, item in enumerate(history):
         where = f"history[{index}]"
         if not isinstance(item, Mapping):
-            raise ProfileError(f"profile field '{where}': expected an object, got {_type_name(item)}")
+            raise ProfileError(
+                f"profile field '{where}': expected an object, got {_type_name(item)}"
+            )
         kind = item.get("type")
         model = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
         if model is None:
             allowed = ", ".join(EVENT_TYPES)
             shown = repr(kind) if isinstance(kind, str) else "nothing"
-            raise ProfileError(f"profile field '{where}.type': expected one of {allowed}, got {shown}")
+            raise ProfileError(
+                f"profile field '{where}.type': expected one of {allowed}, got {shown}"
+            )
         try:
             events.append(model.model_validate(item))  # type: ignore[arg-type]
         except ValidationError as exc:
@@ -227,7 +234,9 @@ def _parse_markers(markers: Any) -> dict[str, MarkerValue]:
     if markers is None:
         return {}
     if not isinstance(markers, Mapping):
-        raise ProfileError(f"profile field 'markers': expected an object, got {_type_name(markers)}")
+        raise ProfileError(
+            f"profile field 'markers': expected an object, got {_type_name(markers)}"
+        )
     allowed = ("positive", "negative", "dim", "unknown")
     result: dict[str, MarkerValue] = {}
     for name, value in markers.items():
@@ -310,10 +319,16 @@ def _describe(exc: ValidationError, *, prefix: str) -> str:
         problem = "expected a date as YYYY-MM-DD"
     elif kind.endswith("_type") or kind.endswith("_parsing"):
         wanted = kind.split("_")[0]
-        wanted = {"model": "object", "dict": "object", "float": "number", "int": "whole number",
-                  "bool": "true or false", "string": "text", "list": "list", "tuple": "list"}.get(
-            wanted, wanted
-        )
+        wanted = {
+            "model": "object",
+            "dict": "object",
+            "float": "number",
+            "int": "whole number",
+            "bool": "true or false",
+            "string": "text",
+            "list": "list",
+            "tuple": "list",
+        }.get(wanted, wanted)
         problem = f"expected {wanted}, got {_type_name(value)}"
     else:
         problem = first["msg"].split(",")[0].removeprefix("Value error").strip(" ,")

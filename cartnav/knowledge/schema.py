@@ -125,6 +125,7 @@ class Price(Sourced):
     product: str  # Product.id
     country: str  # ISO 3166-1 alpha-2
     amount: float
+    amount_max: float | None = None  # upper end when the source gives a range
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     as_of: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     basis: str  # "list price at launch", "per infusion", ...

@@ -1,0 +1,132 @@
+"""Age limits written in the criteria text: "Age 3-21 years", "≥ 18 years of age",
+"aged 1 to 24", "24 years or younger", "> 1 year to < 35 years of age", "6 months - 17.99 years".
+
+An age is taken only with an age cue next to it ("age", "aged", "old", "of age", or an item
+that starts with the range); ages tied to a performance scale, to contraception or to "for patients
+< 18" (who signs the consent) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cartnav.criteria.units import COMPARATOR, NUM, clean_value, op_of, parse_number
+from cartnav.domain.criterion import Constraint
+
+_UNIT = r"(?P<{0}>years?|yrs?|y(?=\b)|months?|mos?\b)"
+_OLD = r"(?:\s*(?:old|of\s+age|of\s+life|-old))"
+_RANGE_RE = re.compile(
+    rf"(?:between\s+)?(?:(?P<aop>>=|≥|>)\s*)?(?P<a>{NUM})\s*{_UNIT.format('au')}?{_OLD}?\s*"
+    rf"(?:-|to|~|through|and|until)\s*(?:age\s*)?(?:(?P<bop><=|≤|<)\s*)?(?P<b>{NUM})"
+    rf"\s*{_UNIT.format('bu')}?(?P<old>{_OLD})?(?:\s*\(?inclusive)?"
+)
+_BOUND_RE = re.compile(
+    rf"(?:{COMPARATOR}|(?P<yt>younger\s+than)|(?P<ot>older\s+than))\s*(?:the\s+age\s+of\s+|age\s+)?"
+    rf"(?P<num>{NUM})\s*{_UNIT.format('u')}?(?P<old>{_OLD})?"
+)
+_POSTFIX_RE = re.compile(
+    rf"(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
+    r"(?:(?P<ge>older|above|over|more|greater)|(?P<le>younger|below|under|less)))"
+)
+_AGE_CUE_RE = re.compile(r"\b(?:age[sd]?|years?\s+of\s+age)\b")
+_SKIP_CONTEXT_RE = re.compile(
+    r"child[- ]?bearing|reproductive|menopaus|menses|\bfor\s+(?:patients?|subjects?|participants?|"
+    r"those|individuals?|children|minors?)\b|karnofsky|lansky|\bkps\b|ecog|performance|"
+    r"creatinine|weight|\bkg\b"
+)
+_SPECIAL_RE = re.compile(rf"\bage\s+(?P<a>{NUM})\b.{{0,80}}?\bto\s+age\s+(?P<b>{NUM})\b", re.S)
+
+
+def _years(value: str, unit: str | None) -> float | int:
+    number = parse_number(value)
+    if unit and unit.startswith("mo"):
+        return clean_value(round(number / 12, 2))
+    return clean_value(number)
+
+
+def _has_cue(folded: str, start: int, end: int, old: str | None, item_start: bool) -> bool:
+    if old:
+        return True
+    window = folded[max(0, start - 25) : start]
+    if _AGE_CUE_RE.search(window):
+        return True
+    return item_start
+
+
+def _skip(folded: str, start: int) -> bool:
+    return _SKIP_CONTEXT_RE.search(folded, max(0, start - 60), start) is not None
+
+
+def find_age(folded: str) -> list[Constraint]:
+    lo: tuple[float | int, bool] | None = None
+    hi: tuple[float | int, bool] | None = None
+    spans: list[tuple[int, int]] = []
+    lead = len(folded) - len(folded.lstrip(" *-:\t\n"))
+    for m in _SPECIAL_RE.finditer(folded):
+        lo, hi = (_years(m.group("a"), None), True), (_years(m.group("b"), None), True)
+        spans.append((m.start(), m.end()))
+    if not spans:
+        for m in _RANGE_RE.finditer(folded):
+            unit = m.group("bu") or m.group("au")
+            at_start = m.start() - lead <= 8 and unit is not None and unit.startswith("y")
+            if unit is not None and not unit.startswith(("y", "mo")):
+                continue
+            if not _has_cue(folded, m.start(), m.end(), m.group("old"), at_start):
+                continue
+            if _skip(folded, m.start()):
+                continue
+            a = _years(m.group("a"), m.group("au") or m.group("bu"))
+            b = _years(m.group("b"), m.group("bu"))
+            if b <= a or b > 120:
+                continue
+            lo = (a, m.group("aop") != ">")
+            hi = (b, m.group("bop") != "<")
+            spans.append((m.start(), m.end()))
+            break
+    if not spans:
+        for m in _BOUND_RE.finditer(folded):
+            unit = m.group("u")
+            if unit is None and not _AGE_CUE_RE.search(folded, max(0, m.start() - 12), m.start() + 1):
+                continue
+            at_start = m.start() - lead <= 4 and unit is not None and unit.startswith("y")
+            if not _has_cue(folded, m.start(), m.end(), m.group("old"), at_start):
+                continue
+            if _skip(folded, m.start()):
+                continue
+            value = _years(m.group("num"), unit)
+            op = ">" if m.group("ot") else "<" if m.group("yt") else op_of(m)
+            if op in (">=", ">"):
+                lo = (value, op == ">=")
+            elif op in ("<=", "<"):
+                hi = (value, op == "<=")
+            else:
+                continue
+            spans.append((m.start(), m.end()))
+        for m in _POSTFIX_RE.finditer(folded):
+            if any(s <= m.start() < e for s, e in spans):
+                continue
+            unit = m.group("u")
+            if not _has_cue(folded, m.start(), m.end(), None, m.start() - lead <= 4):
+                if unit is None or not unit.startswith("y"):
+                    continue
+            if _skip(folded, m.start()):
+                continue
+            value = _years(m.group("num"), unit)
+            if m.group("le"):
+                hi = (value, True)
+            else:
+                lo = (value, True)
+            spans.append((m.start(), m.end()))
+    if lo is None and hi is None:
+        return []
+    attrs: dict[str, Any] = {
+        "min_years": lo[0] if lo else None,
+        "max_years": hi[0] if hi else None,
+        "min_inclusive": lo[1] if lo else None,
+        "max_inclusive": hi[1] if hi else None,
+    }
+    if attrs["min_years"] is not None and attrs["max_years"] is not None:
+        if attrs["min_years"] >= attrs["max_years"]:
+            return []
+    return [Constraint("age", attrs, (min(s for s, _ in spans), max(e for _, e in spans)))]

@@ -1,0 +1,145 @@
+"""Antigen expression: "CD19+", "CD19 positive", "expression of CD19 and/or CD22", "positive for
+any of CD33, CD38 ... or CD123", "CD7 ... >30% positive", "CD19 negative", "CD19阳性".
+
+An antigen named as a therapy target ("anti-CD19", "CD19 CAR-T", "CD19-directed") is not an
+expression statement and is left to the prior-therapy extractor.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cartnav.criteria.negation import negated_before
+from cartnav.criteria.units import COMP_NUM_RE, clean_value, parse_number
+from cartnav.domain.criterion import Constraint
+
+_NAME_RE = re.compile(
+    r"\bcd\s?-?(?P<cd>\d{1,3}[a-z]?)(?![\d])|(?P<cll>\bcll[- ]?1\b|\bclec12a\b)|(?P<bcma>\bbcma\b)|"
+    r"(?P<gprc>\bgprc5d\b)|(?P<ror>\bror1\b)|(?P<muc>\bmuc[- ]?1\b)|(?P<kappa>\bkappa\b)"
+)
+_JOIN_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|and\s*/\s*or|and\s+or|or|and|&|、)\s*")
+_POS_AFTER_RE = re.compile(
+    r"\s*(?:\(\+\)|\+|[- ]?pos(?:i?tive|tivity)?\b|[- ]?express(?:ing|ion|ed)\b|阳性|表达|"
+    r"\s+(?:is\s+|was\s+|must\s+be\s+|should\s+be\s+)?(?:expressed|detected|detectable))"
+)
+_NEG_AFTER_RE = re.compile(r"\s*(?:\(-\)|-(?=\s|$|[,;.)])|[- ]?neg(?:ative)?\b|阴性|\s+loss)")
+_POS_BEFORE_RE = re.compile(
+    r"(?:positive|positivity|expression|expressing|express(?:es)?|expressed)\s+(?:of|for|on)?\s*"
+    r"(?:(?:any|one|all|both|either)\s+(?:of\s+)?)?(?:the\s+)?(?:antigens?\s+)?$"
+)
+_NEG_BEFORE_RE = re.compile(r"(?:loss\s+of|negative\s+for|negativity\s+(?:of|for))\s*(?:the\s+)?$")
+_LOOSE_POS_RE = re.compile(
+    r"(?:\s+(?!cd\d)[\w/]+){1,5}?\s+(?:is\s+|are\s+)?(?:[<>≥≤]=?\s*\d+(?:\.\d+)?\s*%\s*)?"
+    r"(?:positive|expressed|expression)\b"
+)
+_THERAPY_BEFORE_RE = re.compile(r"(?:anti|targeting|targeted|against|directed)[- ]?\s*$")
+_THERAPY_AFTER_RE = re.compile(
+    r"[- /]?(?:\w+[- ])?(?:car\b|car-|chimeric|directed|targeted|targeting|bispecific|"
+    r"antibod|monoclonal|bite\b|t[- ]cell\s+(?:therapy|engager)|immunotherapy)"
+)
+_ALT_JOIN_RE = re.compile(r"\bor\b|and\s*/\s*or|and\s+or")
+_PCT_NEAR_RE = re.compile(r"[.;](?:\s|$)")
+
+
+def _canonical(m: re.Match[str]) -> str:
+    if m.group("cd"):
+        return "CD" + m.group("cd").upper()
+    for group, name in (
+        ("cll", "CLL1"),
+        ("bcma", "BCMA"),
+        ("gprc", "GPRC5D"),
+        ("ror", "ROR1"),
+        ("muc", "MUC1"),
+        ("kappa", "kappa"),
+    ):
+        if m.group(group):
+            return name
+    return m.group(0).upper()
+
+
+def _runs(folded: str) -> list[list[re.Match[str]]]:
+    """Antigen names joined by commas, slashes, "and/or": one run per list."""
+    runs: list[list[re.Match[str]]] = []
+    for m in _NAME_RE.finditer(folded):
+        if runs and _JOIN_RE.fullmatch(folded[runs[-1][-1].end() : m.start()]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def find_antigen(folded: str) -> list[Constraint]:
+    out: list[Constraint] = []
+    alt_id = 0
+    for run in _runs(folded):
+        first, last = run[0], run[-1]
+        before = folded[max(0, first.start() - 60) : first.start()]
+        after_end = last.end()
+        if _THERAPY_BEFORE_RE.search(before) or _THERAPY_AFTER_RE.match(folded, after_end):
+            continue
+        expression: str | None = None
+        end = after_end
+        if m := _NEG_AFTER_RE.match(folded, after_end):
+            expression, end = "negative", m.end()
+        elif m := _POS_AFTER_RE.match(folded, after_end):
+            expression, end = "positive", m.end()
+        elif _NEG_BEFORE_RE.search(before):
+            expression = "negative"
+        elif _POS_BEFORE_RE.search(before):
+            expression = "positive"
+        elif m := _LOOSE_POS_RE.match(folded, after_end):
+            if not _PCT_NEAR_RE.search(m.group(0)):
+                expression, end = "positive", m.end()
+        if expression is None:
+            continue
+        if expression == "positive" and negated_before(folded, first.start(), 20):
+            continue  # "not CD19 positive": unsure, leave it out
+        threshold = _threshold(folded, first.start(), end)
+        names: list[tuple[str, re.Match[str]]] = []
+        for m in run:
+            name = _canonical(m)
+            if name not in (n for n, _ in names):
+                names.append((name, m))
+        joins = [folded[a.end() : b.start()] for a, b in zip(run, run[1:], strict=False)]
+        alternatives = len(names) > 1 and any(_ALT_JOIN_RE.search(j) for j in joins)
+        if not alternatives and len(names) > 1 and re.search(r"any\s+of|one\s+of|either", before):
+            alternatives = True
+        if alternatives:
+            alt_id += 1
+        for name, m in names:
+            attrs: dict[str, Any] = {
+                "antigen": name,
+                "expression": expression,
+                "threshold_pct": threshold,
+            }
+            span = (m.start(), max(m.end(), end) if len(names) == 1 else m.end())
+            out.append(Constraint("antigen", attrs, span, alt_id if alternatives else None))
+    return _dedupe(out)
+
+
+def _threshold(folded: str, start: int, end: int) -> float | int | None:
+    """A percentage stated with the antigen in the same sentence (not a blast count)."""
+    stop = _PCT_NEAR_RE.search(folded, end)
+    limit = stop.start() if stop else len(folded)
+    limit = min(limit, end + 90)
+    for m in COMP_NUM_RE.finditer(folded, max(0, start - 30), limit):
+        rest = folded[m.end() : m.end() + 20]
+        if not rest.lstrip().startswith("%"):
+            continue
+        if re.match(r"\s*%\s*(?:of\s+)?(?:lympho)?blasts?", rest):
+            continue
+        return clean_value(parse_number(m.group("num")))
+    return None
+
+
+def _dedupe(items: list[Constraint]) -> list[Constraint]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Constraint] = []
+    for c in items:
+        key = (str(c.attrs["antigen"]), str(c.attrs["expression"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out

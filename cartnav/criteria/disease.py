@@ -1,0 +1,112 @@
+"""Disease names and lineages (B-ALL, T-ALL, ALL, AML, MPAL, lymphomas, myeloma, ...).
+
+The most specific name wins where names overlap ("CD19+ B-cell acute lymphoblastic leukemia" is
+B-ALL, not also ALL). ``negated`` is set only when the text itself negates the name ("other than
+Burkitt", "without ..."); "non-Hodgkin lymphoma" is NHL, and other "non-X" wording is left out.
+Upper-case abbreviations (ALL, AML, CLL, MM, ...) are matched on the original text only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cartnav.criteria.negation import negated_before
+from cartnav.domain.criterion import Constraint
+
+_LEUK = r"leu[ck]a?emi?as?"
+_LYMPHOBLASTIC = r"lympho(?:blastic|cytic|id|blast|cyte)?"
+_B = r"\bb[- ]?(?:cell|lineage|line|precursor|progenitor|type)?[- ]?(?:precursor\s+|cell\s+|lineage\s+)?"
+_T = r"\bt[- ]?(?:cell|lineage|line|precursor)?[- ]?"
+
+# (disease, folded-text pattern) in priority order: more specific first.
+_PATTERNS: list[tuple[str, str]] = [
+    ("MPAL", r"mixed[- ]phenotype\s+(?:acute\s+)?leu[ck]a?emia|\bmpal\b|biphenotypic|"
+     r"acute\s+leu[ck]emia\s+of\s+ambiguous\s+lineage"),
+    ("Burkitt", r"burkitt'?s?(?:\s+(?:lymphoma|leu[ck]a?emia))?(?:\s*/\s*leu[ck]a?emia)?"),
+    ("B-LBL", rf"{_B}lymphoblastic\s+lymphomas?|\bb-lbl\b"),
+    ("T-LBL", rf"{_T}lymphoblastic\s+lymphomas?|\bt-lbl\b|"
+     rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)"),
+    ("B-ALL", rf"{_B}(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|{_B}cell-acute\s+{_LYMPHOBLASTIC}\s+{_LEUK}|"
+     r"\bb-?all\b|\bbcp-?all\b|\bpre-?b(?:-cell)?\s+all\b|\bb-(?:precursor|lineage|cell)\s+all\b|"
+     rf"cd19\s*(?:\+|-?positive|-?pos\b)\s*(?:b[- ]cell\s+)?(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|"
+     r"\bb[- ]?lymphoblastic\s+leu[ck]a?emia"),
+    ("T-ALL", rf"{_T}(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|\bt-?all\b|\betp-?all\b|"
+     r"early\s+(?:pre-?)?t-?cell\s+(?:precursor\s+)?(?:lymphoblastic\s+)?leu[ck]a?emia"),
+    ("ALL", rf"acute\s+{_LYMPHOBLASTIC}\s+{_LEUK}"),
+    ("AML", r"acute\s+myel(?:oid|ogenous|ocytic|oblastic)\s+leu[ck]a?emia|"
+     r"acute\s+non-?lymphocytic\s+leu[ck]a?emia"),
+    ("CLL", r"chronic\s+lymphocytic\s+leu[ck]a?emia|small\s+lymphocytic\s+lymphoma"),
+    ("CML", r"chronic\s+myel(?:oid|ogenous|ocytic)\s+leu[ck]a?emia"),
+    ("DLBCL", r"diffuse\s+large\s+(?:b[- ]?)?cell\s+lymphomas?|\bdlbcl\b"),
+    ("LBCL", r"large\s+b[- ]?cell\s+lymphomas?|\blbcl\b|primary\s+mediastinal"),
+    ("FL", r"follicular\s+lymphomas?"),
+    ("MCL", r"mantle[- ]cell\s+lymphomas?"),
+    ("MM", r"(?:multiple\s+)?myelomas?|plasma\s+cell\s+myeloma"),
+    ("MDS", r"myelodysplastic\s+(?:syndromes?|neoplasms?)"),
+    ("NHL", r"non[- ]?hodgkin'?s?\s+lymphomas?|b[- ]?cell\s+non[- ]?hodgkin|"
+     r"(?:indolent|aggressive|mature)\s+b[- ]?cell\s+lymphomas?|\bb[- ]cell\s+lymphomas?"),
+    ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
+]
+_COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
+# Abbreviations: matched case-sensitively on the original text.
+_ABBREV = [
+    ("B-ALL", re.compile(r"\bB-?ALL\b|\bBCP-?ALL\b")),
+    ("T-ALL", re.compile(r"\bT-?ALL\b|\bETP-?ALL\b")),
+    ("ALL", re.compile(r"(?<![-/\w])ALL\b(?!-)")),
+    ("AML", re.compile(r"\bAML\b")),
+    ("CLL", re.compile(r"\bCLL\b(?![- ]?1)")),
+    ("CML", re.compile(r"\bCML\b")),
+    ("MM", re.compile(r"\bMM\b")),
+    ("MDS", re.compile(r"\bMDS\b")),
+    ("NHL", re.compile(r"\bB?-?NHL\b")),
+    ("MCL", re.compile(r"\bMCL\b")),
+    ("FL", re.compile(r"\bFL\b")),
+    ("MPAL", re.compile(r"\bMPAL\b")),
+]
+_NON_RE = re.compile(r"non[- ]?$")
+_CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _shouting(text: str, start: int, end: int) -> bool:
+    """Is an upper-case word part of an all-caps phrase ("FOR ALL PATIENTS")?"""
+    window = text[max(0, start - 25) : end + 25]
+    words = re.findall(r"[A-Za-z]{2,}", window)
+    caps = [w for w in words if w.isupper()]
+    return len(words) >= 3 and len(caps) >= len(words) - 1
+
+
+def find_disease(text: str, folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for name, rx in _COMPILED:
+        for m in rx.finditer(folded):
+            if not free(m.start(), m.end()):
+                continue
+            taken.append((m.start(), m.end()))
+            if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
+                continue  # "non-B cell acute leukemia": not a statement about B-ALL
+            found.append((m.start(), m.end(), name))
+    for name, rx in _ABBREV:
+        for m in rx.finditer(text):
+            if not free(m.start(), m.end()) or _shouting(text, m.start(), m.end()):
+                continue
+            taken.append((m.start(), m.end()))
+            if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
+                continue
+            found.append((m.start(), m.end(), name))
+    out: list[Constraint] = []
+    seen: set[tuple[str, bool]] = set()
+    for start, end, name in sorted(found):
+        negated = any(kw <= start < stop for kw, _, stop in exceptions) or negated_before(
+            folded, start, 25
+        )
+        key = (name, negated)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Constraint("disease", {"disease": name, "negated": negated}, (start, end)))
+    return out

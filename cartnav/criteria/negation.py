@@ -1,0 +1,73 @@
+"""Negation cues and exception clauses ("except", "unless", "other than", ...).
+
+Extractors must never flip a meaning silently. ``exception_ranges`` marks the text an exception
+clause covers, so that what is named there is dropped (or, for diseases, marked ``negated``);
+``negated_before``/``negated_after`` find a negation word in the same clause right next to a term.
+"""
+
+from __future__ import annotations
+
+import re
+
+EXCEPTION_RE = re.compile(
+    r"\b(?:except(?:\s+for)?|unless|with\s+the\s+exceptions?\s+of|other\s+than|excluding|"
+    r"not\s+including|apart\s+from|aside\s+from|but\s+not|besides|exception\s+(?:for|of|is))\b"
+)
+_CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)|\n\s*\n|$")
+NEG_BEFORE_RE = re.compile(
+    r"\b(?:no|not|non|without|never|free\s+of|absence\s+of|absent|negative\s+for|lack\s+of|"
+    r"nor|neither|cannot|can't|isn't|aren't|doesn't|don't|didn't|hasn't|haven't|ruled\s+out|"
+    r"excluded|exclude|denies|deny)\b"
+)
+_NEG_AFTER_RE = re.compile(r"\s*[-(]?\s*(?:negative|neg\b|free\b|-(?![\w/]))")
+_CLAUSE_BREAK = ".;:,()[]\n"
+_CLAUSE_WORD_RE = re.compile(r"\b(?:but|however|although|and\s+(?:must|should|has|have|is))\b")
+
+
+def exception_ranges(folded: str) -> list[tuple[int, int, int]]:
+    """(keyword start, clause start, clause end) of each exception clause."""
+    ranges: list[tuple[int, int, int]] = []
+    for m in EXCEPTION_RE.finditer(folded):
+        open_paren = folded.rfind("(", 0, m.start())
+        close_paren = folded.rfind(")", 0, m.start())
+        end_m = _CLAUSE_END_RE.search(folded, m.end())
+        end = end_m.start() if end_m else len(folded)
+        if open_paren > close_paren:  # inside parentheses: the clause ends with them
+            close = folded.find(")", m.end())
+            if close >= 0:
+                end = min(end, close)
+        ranges.append((m.start(), m.end(), end))
+    return ranges
+
+
+def in_exception(ranges: list[tuple[int, int, int]], start: int) -> bool:
+    return any(kw <= start < end for kw, _, end in ranges)
+
+
+def before_exception(ranges: list[tuple[int, int, int]], end: int, folded: str) -> bool:
+    """Is there an exception clause later in the same sentence as a term ending at ``end``?"""
+    for kw, _, _ in ranges:
+        if kw >= end and not re.search(r"[.;](?:\s|$)", folded[end:kw]):
+            return True
+    return False
+
+
+def clause_start(folded: str, pos: int) -> int:
+    best = -1
+    for ch in _CLAUSE_BREAK:
+        best = max(best, folded.rfind(ch, 0, pos))
+    start = best + 1
+    for m in _CLAUSE_WORD_RE.finditer(folded, start, pos):
+        start = m.end()
+    return start
+
+
+def negated_before(folded: str, pos: int, window: int = 40) -> bool:
+    """A negation word between the start of the clause (at most ``window`` back) and ``pos``."""
+    start = max(clause_start(folded, pos), pos - window)
+    return NEG_BEFORE_RE.search(folded, start, pos) is not None
+
+
+def negated_after(folded: str, end: int) -> bool:
+    """"CD19 negative", "HIV-negative", "CD19-" right after a term."""
+    return _NEG_AFTER_RE.match(folded, end) is not None

@@ -1,0 +1,162 @@
+"""Disease status: relapsed / refractory, second or later relapse, relapse after transplant,
+primary refractory, MRD with its threshold (as a fraction), marrow blasts (active disease, in %),
+extramedullary and isolated extramedullary disease.
+
+The most specific status wins where phrases overlap; a negated status ("no evidence of relapse")
+is left out rather than turned around.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cartnav.criteria.negation import in_exception, negated_before
+from cartnav.criteria.units import (
+    COMP_NUM_RE,
+    COMPARATOR,
+    NUM,
+    POSTFIX_RE,
+    SCI_SEARCH_RE,
+    clean_value,
+    fraction_at,
+    op_of,
+    parse_number,
+)
+from cartnav.domain.criterion import Constraint
+
+_HSCT = (
+    r"(?:an?\s+)?(?:allogeneic\s+|allogenic\s+|allo-?\s*|autologous\s+|auto-?\s*)?"
+    r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
+    r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+)?"
+    r"(?:transplant\w*|hsct|hct|sct|bmt|allo-?h?sct)\b"
+)
+_RELAPSE = r"(?:relapse[sd]?|recurrence|recurred|recurrent|recur)"
+_PATTERNS: list[tuple[str, str]] = [
+    (
+        "second_or_later_relapse",
+        r"(?:2nd|second|(?:≥|>=)\s*2(?:nd)?)\s+(?:or\s+(?:greater|later|subsequent|more|higher|"
+        rf"further|beyond)\s+)?(?:[\w()]+\s+){{0,3}}?{_RELAPSE}|(?:two|2)\s+or\s+more\s+relapses|"
+        r"(?:≥|>=)\s*2\s+relapses|multiple\s+relapses|(?:2|two)\s+(?:or\s+more\s+)?prior\s+relapses",
+    ),
+    (
+        "post_hsct",
+        rf"{_RELAPSE}\s+(?:[\w()/]+\s+){{0,4}}?(?:after|post|following)[- ]\s*{_HSCT}|"
+        rf"post[- ]?(?:allo(?:geneic)?[- ]?)?(?:hsct|hct|sct|transplant\w*)\s+{_RELAPSE}",
+    ),
+    (
+        "isolated_extramedullary",
+        r"isolated\s+(?:extra-?\s*medullary|cns|testicular)(?:\s+(?:disease|relapse|involvement))*",
+    ),
+    (
+        "extramedullary",
+        r"extra-?\s*medullary(?:\s+(?:disease|relapse|involvement|leu[ck]a?emia|infiltration))?",
+    ),
+    (
+        "primary_refractory",
+        r"primary\s+(?:chemo-?)?(?:refractory|resistant|resistance|induction\s+failure)|"
+        r"induction\s+failure|refractory\s+to\s+(?:initial\s+|first\s+|primary\s+)?induction",
+    ),
+    (
+        "relapsed_or_refractory",
+        rf"{_RELAPSE}\s*(?:/|or|and/or|and)\s*(?:primary\s+)?(?:refractory|resistant)|"
+        rf"(?:refractory|resistant)\s*(?:/|or|and/or|and)\s*{_RELAPSE}|\br/r\b",
+    ),
+    ("refractory", r"\b(?:chemo-?)?refractory\b|\bresistant\s+disease"),
+    ("relapsed", rf"\b{_RELAPSE}\b"),
+]
+_COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
+_LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")
+_MRD_RE = re.compile(
+    r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease"
+)
+_MRD_NEG_RE = re.compile(r"[\s)(-]*(?:\(mrd\)\s*)?[- ]?(?:negative|negativity|neg\b|<\s*0\.01)")
+_MRD_POS_RE = re.compile(r"positiv|detectable|persistent|≥|>|level|threshold|at\s+least|more\s+than")
+_BLASTS_BEFORE_RE = re.compile(
+    rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\s+)?(?:leu[ck]a?emic\s+|lympho|myelo)?blast"
+)
+_BLASTS_AFTER_RE = re.compile(
+    rf"blast(?:s|\s+cells?)?\s*(?:\w+\s+){{0,4}}?\(?\s*(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
+)
+
+
+def find_status(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str, dict[str, Any]]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for name, rx in _COMPILED:
+        for m in rx.finditer(folded):
+            if not free(m.start(), m.end()):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), m.end(), name, {}))
+    if not any(name == "post_hsct" for *_, name, _ in found):
+        for m in _LOOSE_POST_HSCT_RE.finditer(folded):
+            lead = folded[max(0, m.start() - 60) : m.start()]
+            if re.search(_RELAPSE, lead) and not re.search(r"[.;]\s", lead):
+                found.append((m.start(), m.end(), "post_hsct", {}))
+                break
+    found.extend(_mrd(folded))
+    found.extend(_blasts(folded))
+    out: list[Constraint] = []
+    seen: set[str] = set()
+    for start, end, name, extra in sorted(found, key=lambda f: (f[0], f[1])):
+        if name in seen or in_exception(exceptions, start) or negated_before(folded, start, 25):
+            continue
+        seen.add(name)
+        attrs: dict[str, Any] = {"status": name}
+        attrs.update(extra)
+        out.append(Constraint("disease_status", attrs, (start, end)))
+    return out
+
+
+def _mrd(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
+    out: list[tuple[int, int, str, dict[str, Any]]] = []
+    for m in _MRD_RE.finditer(folded):
+        if _MRD_NEG_RE.match(folded, m.end()):
+            continue
+        window_end = min(len(folded), m.end() + 70)
+        stop = re.search(r"[.;](?:\s|$)", folded[m.end() : window_end])
+        if stop:
+            window_end = m.end() + stop.start()
+        window = folded[m.end() : window_end]
+        threshold: float | None = None
+        op: str | None = None
+        end = m.end()
+        comp = COMP_NUM_RE.search(folded, m.end(), window_end)
+        sci = SCI_SEARCH_RE.search(folded, m.end(), window_end)
+        if comp is not None:
+            frac = fraction_at(folded, comp.start("num"), window_end)
+            if frac is not None:
+                threshold, op, end = frac[0], op_of(comp), frac[2]
+        if threshold is None and sci is not None:
+            frac = fraction_at(folded, sci.start(), window_end)
+            if frac is not None:
+                threshold, end = frac[0], frac[2]
+                post = POSTFIX_RE.match(folded, end)
+                if post is not None:
+                    op, end = op_of(post), post.end()
+                elif "threshold" in folded[m.end() : sci.start()]:
+                    op = ">="
+        if threshold is None and not _MRD_POS_RE.search(window[:40]):
+            if not re.search(r"\bmrd[- ]?positiv|positive\s+(?:\w+\s+){0,3}mrd", folded):
+                continue
+        attrs: dict[str, Any] = {"threshold": threshold, "unit": "fraction" if threshold else None}
+        attrs["op"] = op
+        out.append((m.start(), end, "mrd_positive", attrs))
+        break
+    return out
+
+
+def _blasts(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
+    for rx in (_BLASTS_BEFORE_RE, _BLASTS_AFTER_RE):
+        m = rx.search(folded)
+        if m is None:
+            continue
+        value = clean_value(parse_number(m.group("num")))
+        attrs: dict[str, Any] = {"threshold": value, "unit": "pct", "op": op_of(m)}
+        return [(m.start(), m.end(), "active_disease", attrs)]
+    return []

@@ -1,0 +1,70 @@
+"""Length-preserving text folding, so that every match on folded text is a span of the original.
+
+``fold`` lowercases and maps written variants to one form, one character for one character:
+fullwidth ASCII and punctuation, Cyrillic ``х`` and ``×`` to ``x``, superscript digits and minus,
+dashes, ``≦``/``≧``, the micro sign, no-break spaces, and markdown escape backslashes (``\\<``) to
+spaces. Offsets in the folded text are offsets in the original.
+"""
+
+from __future__ import annotations
+
+_PAIRS: dict[str, str] = {
+    "×": "x",
+    "х": "x",  # Cyrillic small ha
+    "Х": "x",
+    "＊": "*",
+    "⁰": "0",
+    "¹": "1",
+    "²": "2",
+    "³": "3",
+    "⁴": "4",
+    "⁵": "5",
+    "⁶": "6",
+    "⁷": "7",
+    "⁸": "8",
+    "⁹": "9",
+    "⁻": "-",
+    "₂": "2",
+    "−": "-",
+    "–": "-",
+    "—": "-",
+    "‑": "-",
+    "‐": "-",
+    "≦": "≤",
+    "≧": "≥",
+    "⩽": "≤",
+    "⩾": "≥",
+    "μ": "u",
+    "µ": "u",
+    "\u00a0": " ",
+    "\u3000": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "。": ".",
+    "～": "~",
+    "\\": " ",
+}
+_TABLE: dict[int, str] = {ord(k): v for k, v in _PAIRS.items()}
+for _code in range(0xFF01, 0xFF5F):  # fullwidth ASCII block
+    _TABLE.setdefault(_code, chr(_code - 0xFEE0))
+
+
+def _lower_char(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+_TABLE_KEEP_BACKSLASH = {k: v for k, v in _TABLE.items() if k != ord("\\")}
+
+
+def fold(text: str, *, keep_backslash: bool = False) -> str:
+    """Return ``text`` lowercased and normalised, with exactly the same length."""
+    out = text.translate(_TABLE_KEEP_BACKSLASH if keep_backslash else _TABLE)
+    low = out.lower()
+    if len(low) != len(out):  # a few characters lowercase to two (e.g. "İ")
+        low = "".join(_lower_char(ch) for ch in out)
+    return low

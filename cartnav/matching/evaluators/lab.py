@@ -1,0 +1,77 @@
+"""``lab`` constraints: organ function against the profile's ``current.organ`` values.
+
+Only values in the profile's own unit are compared (creatinine and liver tests as multiples of
+the upper limit of normal, clearance in mL/min, LVEF, shortening fraction and SpO2 in %). A limit
+in another unit (mg/dL, µmol/L) cannot be converted without the laboratory's normal range, so it
+stays unknown.
+"""
+
+from __future__ import annotations
+
+from cartnav.domain.criterion import Constraint, ItemKind
+from cartnav.domain.verdict import Verdict
+from cartnav.matching.evaluators.compare import holds, number, phrase
+from cartnav.matching.patient_facts import PatientFacts
+from cartnav.matching.results import Evaluation
+
+# analyte -> (profile field under current.organ, its unit, plain name)
+_FIELDS: dict[str, tuple[str, str, str]] = {
+    "creatinine": ("creatinine_x_uln", "x_uln", "creatinine"),
+    "creatinine_clearance": ("creatinine_clearance_ml_min", "ml_min", "creatinine clearance"),
+    "gfr": ("creatinine_clearance_ml_min", "ml_min", "kidney filtration (GFR)"),
+    "bilirubin": ("bilirubin_x_uln", "x_uln", "bilirubin"),
+    "alt": ("alt_x_uln", "x_uln", "ALT"),
+    "ast": ("ast_x_uln", "x_uln", "AST"),
+    "lvef": ("lvef_pct", "pct", "heart ejection fraction (LVEF)"),
+    "ejection_fraction": ("lvef_pct", "pct", "heart ejection fraction (LVEF)"),
+    "shortening_fraction": ("shortening_fraction_pct", "pct", "shortening fraction"),
+    "spo2": ("spo2_pct", "pct", "oxygen saturation"),
+}
+_UNIT_WORDS = {
+    "x_uln": " × ULN",
+    "ml_min": " mL/min",
+    "pct": "%",
+    "mg_dl": " mg/dL",
+    "umol_l": " µmol/L",
+}
+_UNIT_ALIASES = {"ml_min_1.73m2": "ml_min", "ml/min": "ml_min", "%": "pct", "uln": "x_uln"}
+
+
+def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Evaluation:
+    attrs = constraint.attrs
+    analyte = str(attrs.get("analyte") or "").lower().replace(" ", "_")
+    op = str(attrs.get("op") or "")
+    value = number(attrs.get("value"))
+    raw_unit = attrs.get("unit")
+    unit = str(raw_unit).lower() if raw_unit else None
+    unit = _UNIT_ALIASES.get(unit or "", unit)
+    known = _FIELDS.get(analyte)
+    name = known[2] if known else analyte.replace("_", " ") or "a laboratory value"
+    if value is None or op not in (">=", ">", "<=", "<", "="):
+        return Evaluation(Verdict.UNKNOWN, name, "the limit could not be read")
+    subject = f"{name} {phrase(op, value, _UNIT_WORDS.get(unit or '', ''))}"
+    if known is None:
+        return Evaluation(
+            Verdict.UNKNOWN,
+            subject,
+            "the profile has no field for this value",
+            (),
+            (f"lab.{analyte}",),
+        )
+    field_name, native_unit, _ = known
+    field = f"current.organ.{field_name}"
+    organ = facts.profile.current.organ if facts.profile.current else None
+    patient_value = getattr(organ, field_name) if organ is not None else None
+    if patient_value is None:
+        return Evaluation(
+            Verdict.UNKNOWN, subject, f"the profile does not give {name}", (field,), (field,)
+        )
+    if unit is not None and unit != native_unit:
+        finding = (
+            f"the profile gives {name} in{_UNIT_WORDS[native_unit]}, which cannot be converted"
+            " without the laboratory's normal range"
+        )
+        return Evaluation(Verdict.UNKNOWN, subject, finding, (field,), (f"lab.{analyte}_{unit}",))
+    verdict = Verdict.MET if holds(float(patient_value), op, value) else Verdict.NOT_MET
+    shown = f"{float(patient_value):g}{_UNIT_WORDS[native_unit]}"
+    return Evaluation(verdict, subject, f"the profile gives {name} {shown}", (field,))

@@ -1,0 +1,120 @@
+"""``prior_therapy`` constraints: prior CAR-T, CD19-directed therapy, transplant, washouts.
+
+The evaluator first decides the plain fact "the patient had this therapy (within the window)",
+then reads ``requirement`` with the item's kind: an inclusion that requires it, or an exclusion
+that excludes it, states the fact itself; an inclusion that excludes it ("no prior CAR-T") or an
+exclusion that requires it states its opposite. ``allowed`` restricts nothing: not applicable.
+"""
+
+from __future__ import annotations
+
+from cartnav.domain.criterion import Constraint, ItemKind
+from cartnav.domain.verdict import Verdict
+from cartnav.matching.course import EVENT_THERAPIES, TherapyEvent
+from cartnav.matching.evaluators.compare import number
+from cartnav.matching.patient_facts import PatientFacts
+from cartnav.matching.results import Evaluation
+
+MET, NOT_MET, UNKNOWN = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN
+HISTORY = ("history",)
+_NAMES = {
+    "car_t": "CAR-T therapy",
+    "cd19_directed": "CD19-directed therapy (CD19 CAR-T, blinatumomab)",
+    "cd22_directed": "CD22-directed therapy (CD22 CAR-T, inotuzumab)",
+    "hsct": "a stem cell transplant",
+    "allo_hsct": "an allogeneic stem cell transplant",
+    "auto_hsct": "an autologous stem cell transplant",
+    "blinatumomab": "blinatumomab",
+    "inotuzumab": "inotuzumab ozogamicin",
+    "gene_therapy": "gene therapy",
+    "tki": "a tyrosine kinase inhibitor",
+    "chemotherapy": "chemotherapy",
+    "investigational_agent": "an investigational drug",
+    "radiotherapy": "radiotherapy",
+    "steroids": "steroids",
+    "immunosuppression": "immunosuppressive treatment",
+    "donor_lymphocyte_infusion": "a donor lymphocyte infusion",
+    "cell_therapy": "cell therapy",
+}
+_ALIASES = {"allogeneic_hsct": "allo_hsct", "sct": "hsct", "transplant": "hsct", "cart": "car_t"}
+
+
+def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Evaluation:
+    attrs = constraint.attrs
+    therapy = str(attrs.get("therapy") or "").lower().strip().replace(" ", "_")
+    therapy = _ALIASES.get(therapy, therapy)
+    requirement = str(attrs.get("requirement") or "required").lower()
+    within = number(attrs.get("within_days"))
+    min_lines = number(attrs.get("min_lines"))
+    name = _NAMES.get(therapy, therapy.replace("_", " ") or "a prior treatment")
+    window = f" in the last {int(within)} days" if within is not None else ""
+    if min_lines is not None and not therapy:
+        return _lines(facts, int(min_lines))
+    if requirement == "allowed":
+        return Evaluation(
+            Verdict.NOT_APPLICABLE,
+            f"prior {name}",
+            "the trial allows it, so it does not stop the patient",
+        )
+    had = _had(facts, therapy, within)
+    states_fact = (requirement != "excluded") == (kind == "inclusion")
+    subject = f"prior {name}{window}" if states_fact else f"no prior {name}{window}"
+    verdict, finding, missing = had
+    if not states_fact and verdict is not UNKNOWN:
+        verdict = NOT_MET if verdict is MET else MET
+    return Evaluation(verdict, subject, finding, HISTORY, missing)
+
+
+def _had(
+    facts: PatientFacts, therapy: str, within: float | None
+) -> tuple[Verdict, str, tuple[str, ...]]:
+    course = facts.course
+    if not course.history_known:
+        return UNKNOWN, "the profile gives no treatment history", HISTORY
+    name = _NAMES.get(therapy, therapy.replace("_", " "))
+    matches = [e for e in course.therapies if therapy in e.tokens]
+    if not matches:
+        if therapy in EVENT_THERAPIES:
+            return NOT_MET, f"the history lists no {name}", ()
+        return UNKNOWN, f"the history does not mention {name}", (f"history.{therapy}",)
+    if within is None:
+        return MET, f"the history lists {_label(matches[-1])}", ()
+    dated = [e for e in matches if e.date is not None]
+    recent = [e for e in dated if (facts.as_of - e.date).days <= within]  # type: ignore[operator]
+    if recent:
+        days = (facts.as_of - recent[-1].date).days  # type: ignore[operator]
+        return (
+            MET,
+            f"the history lists {_label(recent[-1])} {days} days before the matching date",
+            (),
+        )
+    if len(dated) < len(matches):
+        return UNKNOWN, f"the history lists {name} without a date", (f"history.{therapy}.date",)
+    days = (facts.as_of - dated[-1].date).days  # type: ignore[operator]
+    return NOT_MET, f"the latest {name} in the history was {days} days before the matching date", ()
+
+
+def _label(event: TherapyEvent) -> str:
+    return event.label
+
+
+def _lines(facts: PatientFacts, min_lines: int) -> Evaluation:
+    subject = f"at least {min_lines} prior lines of treatment"
+    if not facts.course.history_known:
+        return Evaluation(
+            UNKNOWN, subject, "the profile gives no treatment history", HISTORY, HISTORY
+        )
+    lines = sum(
+        1
+        for e in facts.course.therapies
+        if e.tokens & {"chemotherapy", "car_t", "hsct", "immunotherapy"}
+    )
+    if lines >= min_lines:
+        return Evaluation(MET, subject, f"the history lists {lines} treatments", HISTORY)
+    return Evaluation(
+        UNKNOWN,
+        subject,
+        f"the history lists {lines}; earlier lines may not be listed",
+        HISTORY,
+        HISTORY,
+    )

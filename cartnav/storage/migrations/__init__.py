@@ -1,0 +1,1 @@
+"""Alembic migrations of the trial store, run by :func:`cartnav.storage.migrate.upgrade`."""
