@@ -27,6 +27,7 @@ import os
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,6 +412,25 @@ def render_table(table: Mapping[str, TypeScore]) -> str:
     return "\n".join(lines)
 
 
+def error_summary(results: Iterable[ItemResult], top: int = 15) -> str:
+    """The most frequent missed and extra constraints, by type and first key field."""
+    missed: Counter[str] = Counter()
+    extra: Counter[str] = Counter()
+    for res in results:
+        missed.update(_label(g) for g in res.missed)
+        extra.update(_label(p) for p in res.extra)
+    lines = ["most frequent misses (gold not predicted):"]
+    lines += [f"  {n:4d}  {label}" for label, n in missed.most_common(top)]
+    lines.append("most frequent extras (predicted, not in gold):")
+    lines += [f"  {n:4d}  {label}" for label, n in extra.most_common(top)]
+    return "\n".join(lines)
+
+
+def _label(c: Mapping[str, Any]) -> str:
+    keys = KEY_FIELDS.get(str(c.get("type")), ())
+    return f"{c.get('type')}:{c.get(keys[0])}" if keys else str(c.get("type"))
+
+
 def render_errors(results: Iterable[ItemResult]) -> str:
     out: list[str] = []
     for res in results:
@@ -497,7 +517,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"split recall (legacy XML records, annotated items found as parsed items): "
                 f"{found}/{total} = {found / max(total, 1):.3f}"
             )
+        cart = score(r for r in results if is_cart_source(r.item["source"]))["overall"]
+        print(
+            f"CAR-T items only: precision {_fmt(cart.precision).strip()}, "
+            f"recall {_fmt(cart.recall).strip()} (support {cart.support})"
+        )
         if args.errors:
+            print()
+            print(error_summary(results))
             print("\nmismatches (gold missed / predicted extra):")
             print(render_errors(results))
             if split is not None and split[2]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cartnav.assessment import rules as R
+from cartnav.assessment import thresholds as T
 from cartnav.assessment.model import Caution, Finding
 from cartnav.domain.disease_state import DiseaseState, months_between
 from cartnav.domain.patient import Current, Profile
@@ -125,7 +126,7 @@ def evaluate_cautions(
         found = [
             i.strip().upper()
             for i in current.infections
-            if i.strip().upper() in R.CHRONIC_INFECTIONS
+            if i.strip().upper() in T.CHRONIC_INFECTIONS
         ]
         chronic = bool(found)
     add(
@@ -149,7 +150,7 @@ def evaluate_cautions(
 
     # GVHD
     grade = current.gvhd_grade
-    gvhd = _any([current.active_gvhd, None if grade is None else grade >= R.GVHD_GRADE_MIN])
+    gvhd = _any([current.active_gvhd, None if grade is None else grade >= T.GVHD_GRADE_MIN])
     if current.active_gvhd is False and grade is None:
         gvhd = False
     add(
@@ -187,7 +188,7 @@ def evaluate_cautions(
             else "Performance status is not recorded."
         ),
         f"Performance status is low (Lansky/Karnofsky below "
-        f"{R.PERFORMANCE_MIN_LANSKY_KARNOFSKY} or ECOG above {R.PERFORMANCE_MAX_ECOG}): below "
+        f"{T.PERFORMANCE_MIN_LANSKY_KARNOFSKY} or ECOG above {T.PERFORMANCE_MAX_ECOG}): below "
         "the minimum of the pivotal trials.",
         {
             "current.lansky": current.lansky,
@@ -251,9 +252,9 @@ def _low_performance(current: Current) -> Tri:
     scores: list[Tri] = []
     for score in (current.lansky, current.karnofsky):
         if score is not None:
-            scores.append(score < R.PERFORMANCE_MIN_LANSKY_KARNOFSKY)
+            scores.append(score < T.PERFORMANCE_MIN_LANSKY_KARNOFSKY)
     if current.ecog is not None:
-        scores.append(current.ecog > R.PERFORMANCE_MAX_ECOG)
+        scores.append(current.ecog > T.PERFORMANCE_MAX_ECOG)
     if not scores:
         return None
     return any(scores)
@@ -264,7 +265,7 @@ def _organ(current: Current) -> tuple[Tri, list[str]]:
     is given and none is outside; unknown otherwise."""
     values = current.organ.model_dump() if current.organ is not None else {}
     flagged: list[str] = []
-    for name, (op, limit, _source) in R.ORGAN_LIMITS.items():
+    for name, (op, limit, _source) in T.ORGAN_LIMITS.items():
         value = values.get(name)
         if value is None:
             continue
@@ -291,7 +292,7 @@ def _recent_hsct(profile: Profile) -> tuple[Tri, int | None]:
             values.append(None)
             continue
         elapsed = (as_of - event.date).days
-        recent = months_between(event.date, as_of) < R.RECENT_HSCT_MONTHS
+        recent = months_between(event.date, as_of) < T.RECENT_HSCT_MONTHS
         if event.donor == "allogeneic":
             days.append(elapsed)
         if not recent:
@@ -303,9 +304,9 @@ def _recent_hsct(profile: Profile) -> tuple[Tri, int | None]:
 
 
 def _recent_message(days: int | None) -> str:
-    if days is not None and days < R.RECENT_HSCT_DAYS_MIN:
+    if days is not None and days < T.RECENT_HSCT_DAYS_MIN:
         detail = (
-            f"less than {R.RECENT_HSCT_DAYS_MIN} days ago, sooner than every pivotal trial allowed"
+            f"less than {T.RECENT_HSCT_DAYS_MIN} days ago, sooner than every pivotal trial allowed"
         )
     else:
         detail = (

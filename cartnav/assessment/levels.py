@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cartnav.assessment import rules as R
+from cartnav.assessment import thresholds as T
 from cartnav.assessment.diseases import Disease
 from cartnav.assessment.model import Finding, Level, ProductFit
 from cartnav.domain.disease_state import DiseaseState
@@ -113,13 +114,13 @@ def relapse_risk(profile: Profile, state: DiseaseState) -> RelapseRisk | None:
     mrd = profile.current.mrd if profile.current else None
     mrd_persistent: Tri
     if state.relapse_response == "CR":
-        mrd_persistent = None if mrd is None else mrd >= R.MRD_AFTER_REINDUCTION
+        mrd_persistent = None if mrd is None else mrd >= T.MRD_AFTER_REINDUCTION
         missing["mrd_persistent"] = ("current.mrd",)
         reason = (
             "MRD after re-induction is not recorded."
             if mrd is None
             else f"MRD after re-induction is {mrd:g}, "
-            f"{'at or above' if mrd_persistent else 'below'} {R.MRD_AFTER_REINDUCTION:g} (0.1%)."
+            f"{'at or above' if mrd_persistent else 'below'} {T.MRD_AFTER_REINDUCTION:g} (0.1%)."
         )
         findings.append(
             Finding(
@@ -188,9 +189,9 @@ def _early(
         return None, "The time from diagnosis to the first relapse is not known.", tuple(fields)
     extramedullary = site in {"cns", "testicular", "other"}
     if site is None:
-        if months < R.EARLY_EXTRAMEDULLARY_RELAPSE_MONTHS:
+        if months < T.EARLY_EXTRAMEDULLARY_RELAPSE_MONTHS:
             value: Tri = True
-        elif months >= R.EARLY_MARROW_RELAPSE_MONTHS:
+        elif months >= T.EARLY_MARROW_RELAPSE_MONTHS:
             value = False
         else:
             return (
@@ -203,9 +204,9 @@ def _early(
             )
     else:
         limit = (
-            R.EARLY_EXTRAMEDULLARY_RELAPSE_MONTHS
+            T.EARLY_EXTRAMEDULLARY_RELAPSE_MONTHS
             if extramedullary
-            else R.EARLY_MARROW_RELAPSE_MONTHS
+            else T.EARLY_MARROW_RELAPSE_MONTHS
         )
         value = months < limit
     word = "early" if value else "late"
@@ -340,10 +341,11 @@ def decide_other(state: DiseaseState, disease: Disease) -> Decision:
     if disease.family in ("lymphoma", "myeloma", "other"):
         what = {"lymphoma": "lymphoma", "myeloma": "myeloma"}.get(disease.family)
         reason = (
-            f"cartnav does not yet assess {what}; the approved labels are listed for discussion"
+            f"assessment of {what} is not yet supported by cartnav; the approved labels are "
+            "listed for discussion"
             if what
-            else "cartnav covers acute leukemias (B-ALL, T-ALL, AML, MPAL) and this disease is "
-            "not one of them"
+            else "this disease is not covered: cartnav assesses acute leukemias (B-ALL, T-ALL, "
+            "AML, MPAL)"
         )
         return Decision(
             "insufficient_information", "level.insufficient_information.not_supported", reason

@@ -11,73 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Sources (from docs/cart-facts in the project's shared notes; primary documents where known).
-SPEC = "cartnav interface contract, section 2 (disease-state and level definitions)"
-PONTE_DI_LEGNO = "http://ashpublications.com/blood/article-split/139/12/1785/476277"
-ENSIGN = "https://trials.co/clinical-trials-details/-/NCT02228096"
-ZUMA4 = (
-    "http://www.choc.org/clinical-trials/oncology-clinical-trials/a-multi-center-study-"
-    "evaluating-kte-c19-in-pediatric-and-adolescent-subjects-with-relapsedrefractory-b-"
-    "precursor-acute-lymphoblastic-leukemia/"
-)
-ZUMA3 = "https://classic.clinicaltrials.gov/ct2/show/NCT02614066"
-CNCT19 = "https://www.centerwatch.com/clinical-trials/listings/265999/"
-CASSIOPEIA = "https://www.dana-farber.org/clinical-trials2/detail/19-421/"
-FELIX_MSK = "https://www.mskcc.org/cancer-care/clinical-trials/20-446"
-AUCATZYL_FDA = (
-    "https://ascopost.com/news/november-2024/fda-approves-novel-t-cell-immunotherapy-for-adults-"
-    "with-relapsed-or-refractory-b-cell-precursor-acute-lymphoblastic-leukemia"
-)
-KYMRIAH_HCP = (
-    "https://www.hcp.novartis.com/products/kymriah/acute-lymphoblastic-leukemia-children/efficacy/"
-)
-RELAPSED_ALL_2020 = "http://ashpublications.com/view-large/9850257"
-PDQ_RECURRENT = (
-    "http://www.webmd.com/cancer/tc/childhood-acute-lymphoblastic-leukemia-treatment-pdq-"
-    "treatment---health-professional-information-nci-treatment-of-recurrent-childhood-all"
-)
-ON_THERAPY = "https://scilit.net/publications/6ea28519bb61a884d961249c9560e6cb"
-POST_HSCT_PROGNOSIS = "https://pmc.ncbi.nlm.nih.gov/articles/PMC10242498"
-FIRST_RELAPSE_USE = (
-    "https://pure.johnshopkins.edu/en/publications/tisagenlecleucel-utilisation-and-outcomes-"
-    "across-refractory-first"
-)
-CNS_STATUS = (
-    "https://www.medscape.com/answers/990113-170577/how-is-cns-disease-treated-in-pediatric-"
-    "acute-lymphoblastic-leukemia-all"
-)
-CTGOV_T_ALL = (
-    "https://clinicaltrials.gov/search?cond=T-cell%20Acute%20Lymphoblastic%20Leukemia&intr=CAR-T"
-)
-CTGOV_AML = "https://clinicaltrials.gov/search?cond=Acute%20Myeloid%20Leukemia&intr=CAR-T"
-CTGOV_MPAL = (
-    "https://clinicaltrials.gov/search?cond=Mixed%20Phenotype%20Acute%20Leukemia&intr=CAR-T"
-)
-CTGOV_LBL = "https://clinicaltrials.gov/search?cond=Lymphoblastic%20Lymphoma&intr=CAR-T"
-CTGOV_CD19_NEG = "https://clinicaltrials.gov/search?cond=B-cell%20ALL&intr=CD22%20CAR-T"
-CD7_CHINA = "http://www.qufk.cn/news-read-id-80418.html"
-
-# Thresholds (each used by exactly one rule below, which cites it).
-EARLY_MARROW_RELAPSE_MONTHS = 36.0  # COG: early marrow relapse < 36 months from diagnosis
-EARLY_EXTRAMEDULLARY_RELAPSE_MONTHS = 18.0  # COG: early isolated extramedullary < 18 months
-MRD_AFTER_REINDUCTION = 1e-3  # 0.1%: COG relapse end-block-1 cut-point
-RECENT_HSCT_DAYS_MIN = 100  # ZUMA-3/ZUMA-4: at least 100 days after allo-HSCT
-RECENT_HSCT_MONTHS = 6.0  # ELIANA/ENSIGN: more than 6 months after allo-HSCT at infusion
-PERFORMANCE_MIN_LANSKY_KARNOFSKY = 50  # ELIANA-style: Karnofsky/Lansky >= 50
-PERFORMANCE_MAX_ECOG = 2  # ECOG above 2 matches Karnofsky below 50 (adult trials: ECOG 0-1)
-ORGAN_LIMITS: dict[str, tuple[str, float, str]] = {
-    # field: (comparison that flags dysfunction, limit, source)
-    "creatinine_x_uln": (">", 1.5, CNCT19),
-    "creatinine_clearance_ml_min": ("<", 60.0, ENSIGN),
-    "alt_x_uln": (">", 5.0, CASSIOPEIA),
-    "ast_x_uln": (">", 5.0, CASSIOPEIA),
-    "bilirubin_x_uln": (">", 2.0, CNCT19),
-    "lvef_pct": ("<", 45.0, ENSIGN),
-    "shortening_fraction_pct": ("<", 28.0, ENSIGN),
-    "spo2_pct": ("<=", 91.0, CNCT19),
-}
-GVHD_GRADE_MIN = 2  # grade 2-4 acute GVHD (ELIANA belief, UNCONFIRMED); ZUMA-3 "active GVHD"
-CHRONIC_INFECTIONS = ("HIV", "HBV", "HCV")
+from cartnav.assessment import thresholds as T
 
 
 @dataclass(frozen=True)
@@ -90,7 +24,8 @@ class Rule:
 
     @property
     def source(self) -> str:
-        return self.sources[0]
+        """The source shown with a finding: the first web address, else the first source."""
+        return next((s for s in self.sources if s.startswith("http")), self.sources[0])
 
 
 def _r(
@@ -107,63 +42,63 @@ RULES: tuple[Rule, ...] = (
         "cartnav assesses B-ALL fully and gives T-ALL, AML, MPAL and B-LBL a level (trials). "
         "Lymphoma and myeloma labels are listed but not yet assessed; other diseases are not "
         "covered.",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "disease.lineage",
         "Leukemia lineage known",
         "The labels cover B-cell precursor ALL only, so ALL without a stated lineage (or no "
         "disease at all) cannot be assessed; the answer is insufficient_information.",
-        SPEC,
+        T.SPEC,
     ),
     # Disease state (domain/disease_state.py)
     _r(
         "disease_state.newly_diagnosed",
         "Newly diagnosed",
         "In or before the first induction course, with no response recorded yet.",
-        PONTE_DI_LEGNO,
+        T.PONTE_DI_LEGNO,
     ),
     _r(
         "disease_state.first_remission",
         "First remission",
         "A complete remission (CR) was recorded and there has been no relapse.",
-        PONTE_DI_LEGNO,
+        T.PONTE_DI_LEGNO,
     ),
     _r(
         "disease_state.primary_refractory",
         "Primary refractory",
         "No complete remission after one or two induction courses (ELIANA/ENSIGN: no CR after "
         "2 cycles of standard chemotherapy; the spec counts one or two).",
-        ENSIGN,
-        PONTE_DI_LEGNO,
+        T.ENSIGN,
+        T.PONTE_DI_LEGNO,
     ),
     _r(
         "disease_state.first_relapse",
         "First relapse",
         "One relapse, not shown refractory (no re-induction without CR after it).",
-        PONTE_DI_LEGNO,
+        T.PONTE_DI_LEGNO,
     ),
     _r(
         "disease_state.refractory_relapse",
         "Refractory relapse",
         "One relapse followed by re-induction (or other salvage) without CR (ENSIGN "
         "'chemorefractory': no CR after 1 cycle of chemotherapy for relapsed leukemia).",
-        ENSIGN,
+        T.ENSIGN,
     ),
     _r(
         "disease_state.second_or_later_relapse",
         "Second or later relapse",
         "Two or more relapses in the history (ELIANA/ENSIGN: 2nd or greater marrow relapse; the "
         "core of the FDA Kymriah label).",
-        ENSIGN,
-        KYMRIAH_HCP,
+        T.ENSIGN,
+        T.KYMRIAH_HCP,
     ),
     _r(
         "disease_state.unknown",
         "Course unknown",
         "The history is empty (or lists no induction or relapse), so the disease state cannot "
         "be derived.",
-        SPEC,
+        T.SPEC,
     ),
     # Relapse features that make a first relapse high-risk
     _r(
@@ -171,54 +106,54 @@ RULES: tuple[Rule, ...] = (
         "Relapse on therapy",
         "A relapse during frontline treatment carries a worse outlook (second CR 67% vs 94% off "
         "therapy) and counts as high-risk.",
-        ON_THERAPY,
+        T.ON_THERAPY,
     ),
     _r(
         "relapse.early",
         "Early relapse",
-        f"A first marrow (or combined) relapse less than {EARLY_MARROW_RELAPSE_MONTHS:g} months "
+        f"A first marrow (or combined) relapse less than {T.EARLY_MARROW_RELAPSE_MONTHS:g} months "
         f"after diagnosis, or an isolated extramedullary relapse less than "
-        f"{EARLY_EXTRAMEDULLARY_RELAPSE_MONTHS:g} months after diagnosis, is early (COG) and "
+        f"{T.EARLY_EXTRAMEDULLARY_RELAPSE_MONTHS:g} months after diagnosis, is early (COG) and "
         "high-risk.",
-        RELAPSED_ALL_2020,
-        PDQ_RECURRENT,
+        T.RELAPSED_ALL_2020,
+        T.PDQ_RECURRENT,
         unconfirmed="The COG cut-points (36 and 18 months) were not seen in the original source; "
         "only the PDQ survival cut-points (18 and 36 months) were.",
     ),
     _r(
         "relapse.mrd_after_reinduction",
         "MRD after re-induction",
-        f"Measurable residual disease of {MRD_AFTER_REINDUCTION:g} (0.1%) or more after "
+        f"Measurable residual disease of {T.MRD_AFTER_REINDUCTION:g} (0.1%) or more after "
         "re-induction (COG relapse end-of-block-1 cut-point) marks a first relapse that is not "
         "responding well.",
-        RELAPSED_ALL_2020,
+        T.RELAPSED_ALL_2020,
     ),
     _r(
         "relapse.post_hsct",
         "Relapse after allogeneic transplant",
         "The latest relapse came after an allogeneic stem-cell transplant (on-label in the EU, "
         "UK and Canada for Kymriah; outcome depends on the time from transplant).",
-        POST_HSCT_PROGNOSIS,
+        T.POST_HSCT_PROGNOSIS,
     ),
     _r(
         "relapse.post_car_t",
         "Relapse after CAR-T",
         "The latest relapse came after a CAR-T treatment.",
-        SPEC,
+        T.SPEC,
     ),
     # Label fit (the thresholds are knowledge-base rows: see the product tables below)
     _r(
         "label.disease",
         "Label disease",
         "The label names the patient's disease (B-ALL labels say B-cell precursor ALL).",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "label.age",
         "Label age",
         "The patient's age in completed years is within the label's limits ('up to 25 years' "
         "means 25 or younger; 'adults' means 18 or older unless the label says otherwise).",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "label.route",
@@ -226,7 +161,7 @@ RULES: tuple[Rule, ...] = (
         "The disease state is one the label covers (refractory, second or later relapse, "
         "relapse after transplant, relapse when otherwise ineligible for transplant, or any "
         "relapsed or refractory disease, as the label words it).",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "label.cd19",
@@ -234,44 +169,44 @@ RULES: tuple[Rule, ...] = (
         "A CD19-directed product needs CD19-positive leukemia; CD19-negative disease is not "
         "on-label, and unknown CD19 is flagged. The CD19-negative rule applies to all CD19 "
         "products (an inference; no single source).",
-        ENSIGN,
-        ZUMA4,
+        T.ENSIGN,
+        T.ZUMA4,
     ),
     _r(
         "label.confirmed",
         "Label fact confirmed",
         "Whether the label row was confirmed against its source; unconfirmed rows are shown "
         "and flagged as unconfirmed.",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "label.in_force",
         "Approved by the assessment date",
         "Only labels approved on or before the assessment date count.",
-        SPEC,
+        T.SPEC,
     ),
     # Levels
     _r(
         "level.standard_option.on_label",
         "On-label product",
         "At least one product's approved label in this region fits the patient.",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "level.consider.refractory",
         "Refractory disease",
         "Primary refractory disease or a refractory relapse with no label fitting here: CAR-T "
         "is a recognised option to discuss (off-label or in a trial).",
-        SPEC,
-        ENSIGN,
+        T.SPEC,
+        T.ENSIGN,
     ),
     _r(
         "level.consider.second_relapse",
         "Second or later relapse",
         "A second or later relapse with no label fitting here: CAR-T is a recognised option to "
         "discuss (off-label or in a trial).",
-        SPEC,
-        ENSIGN,
+        T.SPEC,
+        T.ENSIGN,
     ),
     _r(
         "level.consider.high_risk_relapse",
@@ -279,48 +214,48 @@ RULES: tuple[Rule, ...] = (
         "A first relapse that is on therapy, early, or not responding (MRD 0.1% or more after "
         "re-induction): CAR-T is discussed off-label or in a trial (36% of US commercial "
         "tisagenlecleucel use was after a first relapse).",
-        SPEC,
-        FIRST_RELAPSE_USE,
+        T.SPEC,
+        T.FIRST_RELAPSE_USE,
     ),
     _r(
         "level.consider.post_hsct",
         "Relapse after transplant",
         "A relapse after allogeneic transplant where no label fits here (in the US the Kymriah "
         "label does not cover a first relapse after transplant; the EU, UK and Canada do).",
-        SPEC,
-        POST_HSCT_PROGNOSIS,
+        T.SPEC,
+        T.POST_HSCT_PROGNOSIS,
     ),
     _r(
         "level.consider.post_car_t",
         "Relapse after CAR-T",
         "A relapse after CAR-T: a further CAR-T (often another target) is discussed in trials.",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "level.consider.cd19_negative",
         "CD19-negative relapsed or refractory disease",
         "CD19-negative disease is not on-label for a CD19-directed product; trials of other "
         "targets (for example CD22) are the CAR-T option.",
-        SPEC,
-        CTGOV_CD19_NEG,
+        T.SPEC,
+        T.CTGOV_CD19_NEG,
     ),
     _r(
         "level.consider.non_b_lineage",
         "Relapsed or refractory T-ALL, AML, MPAL or B-LBL",
         "No CAR-T product is approved for these diseases; relapsed or refractory disease can "
         "be discussed for trials (targets such as CD7 for T-ALL, CD33/CLL1/CD123 for AML).",
-        SPEC,
-        CTGOV_T_ALL,
-        CTGOV_AML,
-        CD7_CHINA,
+        T.SPEC,
+        T.CTGOV_T_ALL,
+        T.CTGOV_AML,
+        T.CD7_CHINA,
     ),
     _r(
         "level.not_indicated_now.frontline",
         "Frontline treatment",
         "Newly diagnosed disease or first remission: chemotherapy-based standard care comes "
         "first; a relapse or no remission after induction would change this.",
-        SPEC,
-        CASSIOPEIA,
+        T.SPEC,
+        T.CASSIOPEIA,
     ),
     _r(
         "level.not_indicated_now.standard_risk_first_relapse",
@@ -328,87 +263,87 @@ RULES: tuple[Rule, ...] = (
         "A late, off-therapy first relapse that is responding (or awaiting re-induction): "
         "standard re-induction comes first; no remission, MRD 0.1% or more, or a further "
         "relapse would change this.",
-        SPEC,
-        RELAPSED_ALL_2020,
+        T.SPEC,
+        T.RELAPSED_ALL_2020,
     ),
     _r(
         "level.insufficient_information.history_unknown",
         "Course of treatment unknown",
         "The history is empty, so the disease state and the label fit cannot be decided.",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "level.insufficient_information.disease_unknown",
         "Disease or lineage unknown",
         "The disease is missing, or ALL is given without its lineage (B or T).",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "level.insufficient_information.not_supported",
         "Disease not assessed yet",
         "Lymphoma and myeloma labels are listed but cartnav does not assess them yet; other "
         "diseases are not covered.",
-        SPEC,
+        T.SPEC,
     ),
     _r(
         "level.insufficient_information.facts_missing",
         "Facts missing",
         "The answer depends on facts the profile does not give (relapse timing, therapy status, "
         "MRD, donor type, transplant eligibility); missing_information names them.",
-        SPEC,
+        T.SPEC,
     ),
     # Cautions
     _r(
         "caution.cd19_negative",
         "CD19-negative",
         "CD19-negative leukemia: CD19-directed products are not expected to work.",
-        ENSIGN,
-        ZUMA4,
+        T.ENSIGN,
+        T.ZUMA4,
     ),
     _r(
         "caution.cd19_dim",
         "CD19 dim",
         "CD19 expression is dim; ZUMA-4 asked for at least 90% CD19-positive blasts when "
         "quantified, so the treating team should confirm CD19 after the latest therapy.",
-        ZUMA4,
+        T.ZUMA4,
     ),
     _r(
         "caution.cd19_unknown",
         "CD19 not recorded",
         "CD19 status is not recorded; trials ask for CD19 documented within 3 months and after "
         "the most recent CD19-directed therapy.",
-        ENSIGN,
-        ZUMA4,
+        T.ENSIGN,
+        T.ZUMA4,
     ),
     _r(
         "caution.prior_car_t",
         "Prior CAR-T",
         "A previous CAR-T (or CD19-directed) therapy: the pivotal tisagenlecleucel trials "
         "excluded prior CD19-directed or gene therapy.",
-        KYMRIAH_HCP,
+        T.KYMRIAH_HCP,
     ),
     _r(
         "caution.active_infection",
         "Active infection",
         "An active or uncontrolled infection must be controlled before CAR-T; ZUMA-3 excluded "
         "clinically significant infection.",
-        ZUMA3,
+        T.ZUMA3,
     ),
     _r(
         "caution.chronic_infection",
         "HIV, HBV or HCV",
         "HIV, hepatitis B or hepatitis C infection: trials often exclude them and labels ask for "
         "screening before collection.",
-        ZUMA3,
+        T.ZUMA3,
         unconfirmed="ELIANA's own infection criteria were not retrieved (believed: HIV/HBV/HCV "
         "excluded).",
     ),
     _r(
         "caution.active_gvhd",
         "Active GVHD",
-        f"Active graft-versus-host disease (or acute grade {GVHD_GRADE_MIN}-4): ZUMA-3 excluded "
+        f"Active graft-versus-host disease (or acute grade {T.GVHD_GRADE_MIN}-4): ZUMA-3 excluded "
         "active GVHD.",
-        ZUMA3,
+        T.ZUMA3,
         unconfirmed="ELIANA's GVHD wording (believed: grade 2-4 acute or extensive chronic GVHD "
         "excluded) is not confirmed.",
     ),
@@ -417,17 +352,17 @@ RULES: tuple[Rule, ...] = (
         "CNS3",
         "CNS3 disease (5 or more white cells per µL in the spinal fluid with blasts, or clinical "
         "CNS leukemia): active CNS disease was believed excluded from the pivotal trials.",
-        CNS_STATUS,
+        T.CNS_STATUS,
         unconfirmed="The pivotal trials' CNS exclusions were not confirmed.",
     ),
     _r(
         "caution.low_performance_status",
         "Low performance status",
-        f"Lansky or Karnofsky below {PERFORMANCE_MIN_LANSKY_KARNOFSKY}, or ECOG above "
-        f"{PERFORMANCE_MAX_ECOG}: below the ELIANA-style minimum (Karnofsky/Lansky 50 or more); "
+        f"Lansky or Karnofsky below {T.PERFORMANCE_MIN_LANSKY_KARNOFSKY}, or ECOG above "
+        f"{T.PERFORMANCE_MAX_ECOG}: below the ELIANA-style minimum (Karnofsky/Lansky 50 or more); "
         "the adult trials ZUMA-3 and FELIX required ECOG 0-1.",
-        ZUMA3,
-        FELIX_MSK,
+        T.ZUMA3,
+        T.FELIX_MSK,
         unconfirmed="The ELIANA performance threshold comes from a copy of its criteria, not "
         "ELIANA's own record.",
     ),
@@ -437,27 +372,27 @@ RULES: tuple[Rule, ...] = (
         "Creatinine above 1.5 x ULN or clearance below 60 mL/min, ALT/AST above 5 x ULN, "
         "bilirubin above 2 x ULN, LVEF below 45% or shortening fraction below 28%, or SpO2 91% "
         "or less: outside the organ-function limits of the pivotal and confirmatory trials.",
-        CNCT19,
-        CASSIOPEIA,
-        ENSIGN,
+        T.CNCT19,
+        T.CASSIOPEIA,
+        T.ENSIGN,
         unconfirmed="ELIANA's own organ limits (believed: ALT 5 x ULN or less, bilirubin below 2 "
         "mg/dL, SpO2 above 91%, LVEF 45% or more) are not confirmed.",
     ),
     _r(
         "caution.recent_hsct",
         "Recent transplant",
-        f"An allogeneic transplant less than {RECENT_HSCT_MONTHS:g} months ago: ELIANA/ENSIGN "
+        f"An allogeneic transplant less than {T.RECENT_HSCT_MONTHS:g} months ago: ELIANA/ENSIGN "
         f"asked for more than 6 months from transplant at infusion, ZUMA-3/ZUMA-4 at least "
-        f"{RECENT_HSCT_DAYS_MIN} days, FELIX at least 3 months.",
-        ENSIGN,
-        ZUMA4,
-        AUCATZYL_FDA,
+        f"{T.RECENT_HSCT_DAYS_MIN} days, FELIX at least 3 months.",
+        T.ENSIGN,
+        T.ZUMA4,
+        T.AUCATZYL_FDA,
     ),
     _r(
         "caution.pregnancy",
         "Pregnancy",
         "Pregnancy: CAR-T trials exclude pregnant patients and labels advise against use.",
-        ZUMA3,
+        T.ZUMA3,
     ),
 )
 

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 
 from cartnav.assessment.model import Assessment, Finding, ProductFit
+from cartnav.assessment.rules import rule
 from cartnav.domain.verdict import Verdict
 
 WIDTH = 92
@@ -119,12 +120,12 @@ def render_text(assessment: Assessment) -> str:
     else:
         lines.append("  - none found in the facts given")
     not_recorded = [
-        f.rule.removeprefix("caution.").replace("_", " ")
+        rule(f.rule).title
         for f in a.explanation
         if f.rule.startswith("caution.") and f.verdict is Verdict.UNKNOWN
     ]
     if not_recorded:
-        para(f"Not recorded, so not checked: {', '.join(not_recorded)}.", "    ", "  ")
+        para(f"Not recorded, so not checked: {'; '.join(not_recorded)}.", "    ", "  ")
     lines.append("")
 
     if a.missing_information:

@@ -40,6 +40,7 @@ GB -> UK), else US. Exit codes: 0 done, 2 bad input, 1 internal error.
     "--as-of",
     "as_of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     default=None,
     help="Assessment date (default: today); also the profile's date when it gives none.",
 )
@@ -58,15 +59,17 @@ def assess_command(
     try:
         kb = load_knowledge()
         result = assess(patient, kb, region=chosen, as_of=today, region_basis=basis)
+        output = (
+            json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+            if as_json
+            else render_text(result).rstrip("\n")
+        )
     except CartnavError:
         raise
-    except Exception:  # an internal error: no details that could carry patient data
-        click.echo("cartnav: internal error while assessing the profile (exit 1)", err=True)
+    except Exception:  # an internal error: say so without details that could carry patient data
+        click.echo("cartnav: internal error while assessing the profile", err=True)
         raise SystemExit(1) from None
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(render_text(result), nl=False)
+    click.echo(output)
 
 
 assess_command.name = "assess"

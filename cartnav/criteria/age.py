@@ -17,7 +17,7 @@ from cartnav.domain.criterion import Constraint
 _UNIT = r"(?P<{0}>years?|yrs?|y(?=\b)|months?|mos?\b)"
 _OLD = r"(?:\s*(?:old|of\s+age|of\s+life|-old))"
 _RANGE_RE = re.compile(
-    rf"(?:between\s+)?(?:(?P<aop>>=|≥|>)\s*)?(?P<a>{NUM})\s*{_UNIT.format('au')}?{_OLD}?\s*"
+    rf"(?:between\s+)?(?:(?P<aop>>=|≥|>)\s*)?(?<![\w.,])(?P<a>{NUM})\s*{_UNIT.format('au')}?{_OLD}?\s*"
     rf"(?:-|to|~|through|and|until)\s*(?:age\s*)?(?:(?P<bop><=|≤|<)\s*)?(?P<b>{NUM})"
     rf"\s*{_UNIT.format('bu')}?(?P<old>{_OLD})?(?:\s*\(?inclusive)?"
 )
@@ -26,15 +26,16 @@ _BOUND_RE = re.compile(
     rf"(?P<num>{NUM})\s*{_UNIT.format('u')}?(?P<old>{_OLD})?"
 )
 _POSTFIX_RE = re.compile(
-    rf"(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
+    rf"(?<![\w.,])(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
     r"(?:(?P<ge>older|above|over|more|greater)|(?P<le>younger|below|under|less)))"
 )
 _AGE_CUE_RE = re.compile(r"\b(?:age[sd]?|years?\s+of\s+age)\b")
 _SKIP_CONTEXT_RE = re.compile(
     r"child[- ]?bearing|reproductive|menopaus|menses|\bfor\s+(?:patients?|subjects?|participants?|"
     r"those|individuals?|children|minors?)\b|karnofsky|lansky|\bkps\b|ecog|performance|"
-    r"creatinine|weight|\bkg\b"
+    r"creatinine"
 )
+_OTHER_UNIT_RE = re.compile(r"\s*(?:kg|g\b|%|mg|cm|m2|m\b|/|x\b|times|cells|days?|weeks?|hours?)")
 _SPECIAL_RE = re.compile(rf"\bage\s+(?P<a>{NUM})\b.{{0,80}}?\bto\s+age\s+(?P<b>{NUM})\b", re.S)
 
 
@@ -54,7 +55,9 @@ def _has_cue(folded: str, start: int, end: int, old: str | None, item_start: boo
     return item_start
 
 
-def _skip(folded: str, start: int) -> bool:
+def _skip(folded: str, start: int, end: int | None = None) -> bool:
+    if end is not None and _OTHER_UNIT_RE.match(folded, end):
+        return True  # "at least 14.5 kg": not an age
     return _SKIP_CONTEXT_RE.search(folded, max(0, start - 60), start) is not None
 
 
@@ -87,18 +90,24 @@ def find_age(folded: str) -> list[Constraint]:
     if not spans:
         for m in _BOUND_RE.finditer(folded):
             unit = m.group("u")
-            if unit is None and not _AGE_CUE_RE.search(folded, max(0, m.start() - 12), m.start() + 1):
+            if unit is None and not _AGE_CUE_RE.search(
+                folded, max(0, m.start() - 12), m.start() + 1
+            ):
                 continue
             at_start = m.start() - lead <= 4 and unit is not None and unit.startswith("y")
             if not _has_cue(folded, m.start(), m.end(), m.group("old"), at_start):
                 continue
-            if _skip(folded, m.start()):
+            if _skip(folded, m.start(), m.end()):
                 continue
             value = _years(m.group("num"), unit)
             op = ">" if m.group("ot") else "<" if m.group("yt") else op_of(m)
             if op in (">=", ">"):
+                if lo is not None:
+                    continue  # the first stated limit counts
                 lo = (value, op == ">=")
             elif op in ("<=", "<"):
+                if hi is not None:
+                    continue
                 hi = (value, op == "<=")
             else:
                 continue
@@ -107,15 +116,19 @@ def find_age(folded: str) -> list[Constraint]:
             if any(s <= m.start() < e for s, e in spans):
                 continue
             unit = m.group("u")
-            if not _has_cue(folded, m.start(), m.end(), None, m.start() - lead <= 4):
-                if unit is None or not unit.startswith("y"):
-                    continue
+            cued = _has_cue(folded, m.start(), m.end(), None, m.start() - lead <= 4)
+            if not cued and (unit is None or not unit.startswith("y")):
+                continue
             if _skip(folded, m.start()):
                 continue
             value = _years(m.group("num"), unit)
             if m.group("le"):
+                if hi is not None:
+                    continue
                 hi = (value, True)
             else:
+                if lo is not None:
+                    continue
                 lo = (value, True)
             spans.append((m.start(), m.end()))
     if lo is None and hi is None:
@@ -126,7 +139,6 @@ def find_age(folded: str) -> list[Constraint]:
         "min_inclusive": lo[1] if lo else None,
         "max_inclusive": hi[1] if hi else None,
     }
-    if attrs["min_years"] is not None and attrs["max_years"] is not None:
-        if attrs["min_years"] >= attrs["max_years"]:
-            return []
+    if lo is not None and hi is not None and lo[0] >= hi[0]:
+        return []
     return [Constraint("age", attrs, (min(s for s, _ in spans), max(e for _, e in spans)))]

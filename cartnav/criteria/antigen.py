@@ -7,6 +7,7 @@ expression statement and is left to the prior-therapy extractor.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -15,15 +16,17 @@ from cartnav.criteria.units import COMP_NUM_RE, clean_value, parse_number
 from cartnav.domain.criterion import Constraint
 
 _NAME_RE = re.compile(
-    r"\bcd\s?-?(?P<cd>\d{1,3}[a-z]?)(?![\d])|(?P<cll>\bcll[- ]?1\b|\bclec12a\b)|(?P<bcma>\bbcma\b)|"
-    r"(?P<gprc>\bgprc5d\b)|(?P<ror>\bror1\b)|(?P<muc>\bmuc[- ]?1\b)|(?P<kappa>\bkappa\b)"
+    r"(?<![a-z0-9])cd\s?-?(?P<cd>\d{1,3}[a-z]?)(?![\d])|"
+    r"(?P<cll>\bcll[- ]?1\b|\bclec12a\b)|"
+    r"(?P<bcma>\bbcma\b)|(?P<gprc>\bgprc5d\b)|(?P<ror>\bror1\b)|(?P<muc>\bmuc[- ]?1\b)|"
+    r"(?P<kappa>\bkappa\b)"
 )
 _JOIN_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|and\s*/\s*or|and\s+or|or|and|&|、)\s*")
 _POS_AFTER_RE = re.compile(
-    r"\s*(?:\(\+\)|\+|[- ]?pos(?:i?tive|tivity)?\b|[- ]?express(?:ing|ion|ed)\b|阳性|表达|"
+    r"\)?\s*(?:\(\+\)|\+|[- ]?pos(?:i?tive|tivity)?\b|[- ]?express(?:ing|ion|ed)\b|阳性|表达|"
     r"\s+(?:is\s+|was\s+|must\s+be\s+|should\s+be\s+)?(?:expressed|detected|detectable))"
 )
-_NEG_AFTER_RE = re.compile(r"\s*(?:\(-\)|-(?=\s|$|[,;.)])|[- ]?neg(?:ative)?\b|阴性|\s+loss)")
+_NEG_AFTER_RE = re.compile(r"\)?\s*(?:\(-\)|-(?=\s|$|[,;.)])|[- ]?neg(?:ative)?\b|阴性|\s+loss)")
 _POS_BEFORE_RE = re.compile(
     r"(?:positive|positivity|expression|expressing|express(?:es)?|expressed)\s+(?:of|for|on)?\s*"
     r"(?:(?:any|one|all|both|either)\s+(?:of\s+)?)?(?:the\s+)?(?:antigens?\s+)?$"
@@ -37,6 +40,10 @@ _THERAPY_BEFORE_RE = re.compile(r"(?:anti|targeting|targeted|against|directed)[-
 _THERAPY_AFTER_RE = re.compile(
     r"[- /]?(?:\w+[- ])?(?:car\b|car-|chimeric|directed|targeted|targeting|bispecific|"
     r"antibod|monoclonal|bite\b|t[- ]cell\s+(?:therapy|engager)|immunotherapy)"
+)
+_COUNT_AFTER_RE = re.compile(
+    r"\s*(?:\+|positive)?\s*(?:t[- ]?cells?|b[- ]?cells?|lymphocytes?|cells?)?\s*"
+    r"(?:counts?|numbers?)\b"
 )
 _ALT_JOIN_RE = re.compile(r"\bor\b|and\s*/\s*or|and\s+or")
 _PCT_NEAR_RE = re.compile(r"[.;](?:\s|$)")
@@ -78,19 +85,20 @@ def find_antigen(folded: str) -> list[Constraint]:
         after_end = last.end()
         if _THERAPY_BEFORE_RE.search(before) or _THERAPY_AFTER_RE.match(folded, after_end):
             continue
+        if _COUNT_AFTER_RE.match(folded, after_end):
+            continue  # "CD3+ T cell count >= 100/ul" is a blood count, not tumour expression
         expression: str | None = None
         end = after_end
-        if m := _NEG_AFTER_RE.match(folded, after_end):
+        if _NEG_BEFORE_RE.search(before):
+            expression = "negative"
+        elif m := _NEG_AFTER_RE.match(folded, after_end):
             expression, end = "negative", m.end()
         elif m := _POS_AFTER_RE.match(folded, after_end):
             expression, end = "positive", m.end()
-        elif _NEG_BEFORE_RE.search(before):
-            expression = "negative"
         elif _POS_BEFORE_RE.search(before):
             expression = "positive"
-        elif m := _LOOSE_POS_RE.match(folded, after_end):
-            if not _PCT_NEAR_RE.search(m.group(0)):
-                expression, end = "positive", m.end()
+        elif (m := _LOOSE_POS_RE.match(folded, after_end)) and not _PCT_NEAR_RE.search(m.group(0)):
+            expression, end = "positive", m.end()
         if expression is None:
             continue
         if expression == "positive" and negated_before(folded, first.start(), 20):
@@ -101,7 +109,7 @@ def find_antigen(folded: str) -> list[Constraint]:
             name = _canonical(m)
             if name not in (n for n, _ in names):
                 names.append((name, m))
-        joins = [folded[a.end() : b.start()] for a, b in zip(run, run[1:], strict=False)]
+        joins = [folded[a.end() : b.start()] for a, b in itertools.pairwise(run)]
         alternatives = len(names) > 1 and any(_ALT_JOIN_RE.search(j) for j in joins)
         if not alternatives and len(names) > 1 and re.search(r"any\s+of|one\s+of|either", before):
             alternatives = True

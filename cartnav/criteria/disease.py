@@ -11,30 +11,48 @@ from __future__ import annotations
 import re
 
 from cartnav.criteria.negation import negated_before
+from cartnav.criteria.text import has_any
 from cartnav.domain.criterion import Constraint
 
 _LEUK = r"leu[ck]a?emi?as?"
 _LYMPHOBLASTIC = r"lympho(?:blastic|cytic|id|blast|cyte)?"
-_B = r"\bb[- ]?(?:cell|lineage|line|precursor|progenitor|type)?[- ]?(?:precursor\s+|cell\s+|lineage\s+)?"
+_B = r"\bb[- ]?(?:(?:cell|lineage|line|precursor|progenitor|type|derived|origin)[- ]?){0,3}\s*"
 _T = r"\bt[- ]?(?:cell|lineage|line|precursor)?[- ]?"
 
 # (disease, folded-text pattern) in priority order: more specific first.
 _PATTERNS: list[tuple[str, str]] = [
-    ("MPAL", r"mixed[- ]phenotype\s+(?:acute\s+)?leu[ck]a?emia|\bmpal\b|biphenotypic|"
-     r"acute\s+leu[ck]emia\s+of\s+ambiguous\s+lineage"),
+    (
+        "MPAL",
+        r"mixed[- ]phenotype\s+(?:acute\s+)?leu[ck]a?emia|\bmpal\b|biphenotypic|"
+        r"acute\s+leu[ck]emia\s+of\s+ambiguous\s+lineage",
+    ),
     ("Burkitt", r"burkitt'?s?(?:\s+(?:lymphoma|leu[ck]a?emia))?(?:\s*/\s*leu[ck]a?emia)?"),
     ("B-LBL", rf"{_B}lymphoblastic\s+lymphomas?|\bb-lbl\b"),
-    ("T-LBL", rf"{_T}lymphoblastic\s+lymphomas?|\bt-lbl\b|"
-     rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)"),
-    ("B-ALL", rf"{_B}(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|{_B}cell-acute\s+{_LYMPHOBLASTIC}\s+{_LEUK}|"
-     r"\bb-?all\b|\bbcp-?all\b|\bpre-?b(?:-cell)?\s+all\b|\bb-(?:precursor|lineage|cell)\s+all\b|"
-     rf"cd19\s*(?:\+|-?positive|-?pos\b)\s*(?:b[- ]cell\s+)?(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|"
-     r"\bb[- ]?lymphoblastic\s+leu[ck]a?emia"),
-    ("T-ALL", rf"{_T}(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|\bt-?all\b|\betp-?all\b|"
-     r"early\s+(?:pre-?)?t-?cell\s+(?:precursor\s+)?(?:lymphoblastic\s+)?leu[ck]a?emia"),
+    (
+        "T-LBL",
+        rf"{_T}lymphoblastic\s+lymphomas?|\bt-lbl\b|"
+        rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)",
+    ),
+    (
+        "B-ALL",
+        rf"{_B}(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|{_B}cell-acute\s+{_LYMPHOBLASTIC}\s+{_LEUK}|"
+        r"\bb-?all\b|\bbcp-?all\b|\bpre-?b(?:-cell)?\s+all\b|"
+        r"\bb[- ]?(?:precursor|lineage|cell)\s+all\b|"
+        r"cd19\s*(?:\+|-?positive|-?pos\b)\s*(?:b[- ]cell\s+)?(?:acute\s+)?"
+        rf"{_LYMPHOBLASTIC}\s+{_LEUK}|"
+        r"\bb[- ]?lymphoblastic\s+leu[ck]a?emia",
+    ),
+    (
+        "T-ALL",
+        rf"{_T}(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}|\bt-?all\b|\betp-?all\b|"
+        r"early\s+(?:pre-?)?t-?cell\s+(?:precursor\s+)?(?:lymphoblastic\s+)?leu[ck]a?emia",
+    ),
     ("ALL", rf"acute\s+{_LYMPHOBLASTIC}\s+{_LEUK}"),
-    ("AML", r"acute\s+myel(?:oid|ogenous|ocytic|oblastic)\s+leu[ck]a?emia|"
-     r"acute\s+non-?lymphocytic\s+leu[ck]a?emia"),
+    (
+        "AML",
+        r"acute\s+myel(?:oid|ogenous|ocytic|oblastic)\s+leu[ck]a?emia|"
+        r"acute\s+non-?lymphocytic\s+leu[ck]a?emia",
+    ),
     ("CLL", r"chronic\s+lymphocytic\s+leu[ck]a?emia|small\s+lymphocytic\s+lymphoma"),
     ("CML", r"chronic\s+myel(?:oid|ogenous|ocytic)\s+leu[ck]a?emia"),
     ("DLBCL", r"diffuse\s+large\s+(?:b[- ]?)?cell\s+lymphomas?|\bdlbcl\b"),
@@ -43,14 +61,49 @@ _PATTERNS: list[tuple[str, str]] = [
     ("MCL", r"mantle[- ]cell\s+lymphomas?"),
     ("MM", r"(?:multiple\s+)?myelomas?|plasma\s+cell\s+myeloma"),
     ("MDS", r"myelodysplastic\s+(?:syndromes?|neoplasms?)"),
-    ("NHL", r"non[- ]?hodgkin'?s?\s+lymphomas?|b[- ]?cell\s+non[- ]?hodgkin|"
-     r"(?:indolent|aggressive|mature)\s+b[- ]?cell\s+lymphomas?|\bb[- ]cell\s+lymphomas?"),
+    (
+        "NHL",
+        r"non[- ]?hodgkin'?s?\s+lymphomas?|b[- ]?cell\s+non[- ]?hodgkin|"
+        r"(?:indolent|aggressive|mature)\s+b[- ]?cell\s+lymphomas?|\bb[- ]cell\s+lymphomas?",
+    ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
 ]
-_COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "MPAL": ("phenotyp", "mpal", "ambiguous"),
+    "Burkitt": ("burkitt",),
+    "B-LBL": ("lymphoblastic", "b-lbl"),
+    "T-LBL": ("lymphoblastic", "t-lbl", "/lymphoma"),
+    "B-ALL": (
+        "leu",
+        "b-all",
+        "ball",
+        "b all",
+        "bcp",
+        "pre-b",
+        "preb",
+        "cell all",
+        "precursor all",
+        "lineage all",
+    ),
+    "T-ALL": ("leu", "t-all", "tall", "t all", "etp"),
+    "ALL": ("leu",),
+    "AML": ("myel", "lymphocytic leu"),
+    "CLL": ("chronic lymph", "small lymph"),
+    "CML": ("chronic myel",),
+    "DLBCL": ("diffuse", "dlbcl"),
+    "LBCL": ("large", "lbcl", "mediastinal"),
+    "FL": ("follicular",),
+    "MCL": ("mantle",),
+    "MM": ("myeloma",),
+    "MDS": ("myelodysplastic",),
+    "NHL": ("hodgkin", "b-cell", "b cell"),
+    "Hodgkin": ("hodgkin",),
+}
+_COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
+_ABBREV_KEYS = ("ALL", "AML", "CLL", "CML", "MM", "MDS", "NHL", "MCL", "FL", "MPAL")
 # Abbreviations: matched case-sensitively on the original text.
 _ABBREV = [
-    ("B-ALL", re.compile(r"\bB-?ALL\b|\bBCP-?ALL\b")),
+    ("B-ALL", re.compile(r"\bB[- ]?ALL\b|\bBCP-?ALL\b")),
     ("T-ALL", re.compile(r"\bT-?ALL\b|\bETP-?ALL\b")),
     ("ALL", re.compile(r"(?<![-/\w])ALL\b(?!-)")),
     ("AML", re.compile(r"\bAML\b")),
@@ -63,8 +116,8 @@ _ABBREV = [
     ("FL", re.compile(r"\bFL\b")),
     ("MPAL", re.compile(r"\bMPAL\b")),
 ]
+_ABBREV_RE = re.compile("|".join(f"(?P<a{i}>{rx.pattern})" for i, (_, rx) in enumerate(_ABBREV)))
 _NON_RE = re.compile(r"non[- ]?$")
-_CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
 
 
 def _shouting(text: str, start: int, end: int) -> bool:
@@ -75,14 +128,18 @@ def _shouting(text: str, start: int, end: int) -> bool:
     return len(words) >= 3 and len(caps) >= len(words) - 1
 
 
-def find_disease(text: str, folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+def find_disease(
+    text: str, folded: str, exceptions: list[tuple[int, int, int]]
+) -> list[Constraint]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str]] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for name, rx in _COMPILED:
+    for name, rx, keys in _COMPILED:
+        if not has_any(folded, keys):
+            continue
         for m in rx.finditer(folded):
             if not free(m.start(), m.end()):
                 continue
@@ -90,14 +147,19 @@ def find_disease(text: str, folded: str, exceptions: list[tuple[int, int, int]])
             if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
                 continue  # "non-B cell acute leukemia": not a statement about B-ALL
             found.append((m.start(), m.end(), name))
-    for name, rx in _ABBREV:
-        for m in rx.finditer(text):
-            if not free(m.start(), m.end()) or _shouting(text, m.start(), m.end()):
-                continue
-            taken.append((m.start(), m.end()))
-            if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
-                continue
-            found.append((m.start(), m.end(), name))
+    for m in _ABBREV_RE.finditer(text) if has_any(text, _ABBREV_KEYS) else ():
+        name = _ABBREV[int((m.lastgroup or "a0")[1:])][0]
+        if not free(m.start(), m.end()) or _shouting(text, m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
+            continue
+        found.append((m.start(), m.end(), name))
+    asides = _asides(folded) if "(" in folded else []
+    found = [f for f in found if not any(a <= f[0] < b for a, b in asides)]
+    names = {f[2] for f in found}
+    if names & {"B-ALL", "T-ALL"}:
+        found = [f for f in found if f[2] != "ALL"]
     out: list[Constraint] = []
     seen: set[tuple[str, bool]] = set()
     for start, end, name in sorted(found):
@@ -110,3 +172,23 @@ def find_disease(text: str, folded: str, exceptions: list[tuple[int, int, int]])
         seen.add(key)
         out.append(Constraint("disease", {"disease": name, "negated": negated}, (start, end)))
     return out
+
+
+_ASIDE_RE = re.compile(r"\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|such\s+as|including|for\s+example)")
+
+
+def _asides(folded: str) -> list[tuple[int, int]]:
+    """Parentheticals that only illustrate ("(i.e. patients with mature B-cell ALL ...)")."""
+    spans: list[tuple[int, int]] = []
+    for m in _ASIDE_RE.finditer(folded):
+        depth, pos = 0, m.start()
+        while pos < len(folded):
+            if folded[pos] == "(":
+                depth += 1
+            elif folded[pos] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            pos += 1
+        spans.append((m.start(), pos + 1))
+    return spans

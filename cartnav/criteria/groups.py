@@ -8,6 +8,7 @@ standalone "OR" ("2nd or greater relapse OR" / "Any relapse after SCT OR" / ...)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 LEAD_IN_RE = re.compile(
@@ -27,7 +28,7 @@ class _Item(Protocol):
     group: str | None
 
 
-def assign_groups(items: list[_Item], folded: str, connectors: list[int]) -> None:
+def assign_groups(items: Sequence[_Item], folded: str, connectors: list[int]) -> None:
     """Set ``group`` in place (ids "g1", "g2", ...)."""
     children: dict[int | None, list[int]] = {}
     for i, item in enumerate(items):
@@ -71,23 +72,25 @@ def assign_groups(items: list[_Item], folded: str, connectors: list[int]) -> Non
                 run = []
 
 
-def _ends_or(folded: str, items: list[_Item], kids: list[int], pos: int) -> bool:
+def _ends_or(folded: str, items: Sequence[_Item], kids: list[int], pos: int) -> bool:
     """Is sibling ``kids[pos]`` joined to the next one by OR?"""
     k = kids[pos]
-    if TRAILING_OR_RE.search(folded[items[k].start : items[k].end]):
+    if TRAILING_OR_RE.search(folded[max(items[k].start, items[k].end - 12) : items[k].end]):
         return True
     if pos + 1 < len(kids):
         nxt = items[kids[pos + 1]]
-        return LEADING_OR_RE.search(folded[nxt.start : nxt.end]) is not None
+        return LEADING_OR_RE.search(folded[nxt.start : min(nxt.end, nxt.start + 12)]) is not None
     return False
 
 
-def _section_lead_in(item: _Item, index: int, items: list[_Item], folded: str) -> bool:
+def _section_lead_in(item: _Item, index: int, items: Sequence[_Item], folded: str) -> bool:
     """A lead-in opening a flattened section ("Inclusion Criteria: X with any of the following:
     1. ... 2. ...") whose numbered list is really the section's own list: not a safe group."""
     if item.parent is not None:
         return False
-    first_of_section = index == 0 or folded[items[index - 1].end : item.start].strip(" \t\n:*#") != ""
+    first_of_section = (
+        index == 0 or folded[items[index - 1].end : item.start].strip(" \t\n:*#") != ""
+    )
     nxt = items[index + 1] if index + 1 < len(items) else None
     numbered_kids = nxt is not None and nxt.parent == index and _numbered_before(folded, nxt.start)
     return first_of_section and numbered_kids

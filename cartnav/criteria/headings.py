@@ -32,7 +32,7 @@ _EXC = (
 _SCOPE = r"(?:[ \t]+(?:for|in|of|\()[^\n:：]{1,60}?(?=[ \t]*(?:[:：]|\n|$)))?"
 HEADING_RE = re.compile(rf"(?P<inc>{_INC})|(?P<exc>{_EXC})")
 _AFTER_RE = re.compile(rf"{_SCOPE}{_TAIL}")
-_LINE_PREFIX_RE = re.compile(r"[ \t#*>_]*\Z")
+_LINE_PREFIX_RE = re.compile(r"[ \t#*>_•·‣⁃\-]*\Z")
 _COLON_RE = re.compile(r"[ \t]*[:：]")
 _EOL_RE = re.compile(r"[ \t*_]*(?:\n|\Z)")
 
@@ -53,7 +53,7 @@ def find_headings(text: str, folded: str) -> list[Heading]:
     """Headings in order, non-overlapping; ``folded`` is ``fold(text)`` (same length)."""
     found: list[Heading] = []
     last_end = 0
-    for m in HEADING_RE.finditer(folded):
+    for m in _candidates(folded):
         if m.start() < last_end:
             continue
         word_end = m.end()
@@ -70,24 +70,78 @@ def find_headings(text: str, folded: str) -> list[Heading]:
             continue
         if word_end < len(folded) and (folded[word_end].isalnum() or folded[word_end] in "-/"):
             continue
-        ok = False
+        at_eol = _EOL_RE.match(folded, end) is not None
         if at_line:
-            # a bare word only when it is the whole line or has a colon
-            ok = has_colon or _EOL_RE.match(folded, end) is not None or not bare or cjk
-            if bare and not has_colon and _EOL_RE.match(folded, end) is None:
-                ok = False
-        elif cjk:
-            ok = True
-        elif has_colon and (text[m.start()].isupper() or _just_after_heading(found, folded, m)):
-            ok = True
-        elif m.group("exc") and not bare and "criteria" not in m.group(0) and has_colon:
-            ok = True
+            # a bare word counts only when it is the whole line or has a colon
+            ok = has_colon or at_eol or not bare or cjk
+            ok = ok and not (bare and not has_colon and not at_eol)
+        else:
+            capital = text[m.start()].isupper() or _just_after_heading(found, folded, m)
+            phrase = bool(m.group("exc")) and not bare and "criteria" not in m.group(0)
+            ok = cjk or (has_colon and (capital or phrase))
         if not ok:
             continue
         kind: ItemKind = "exclusion" if m.group("exc") else "inclusion"
         found.append(Heading(m.start(), end, kind))
         last_end = end
     return found
+
+
+_KEYWORDS = ("inclusion", "exclusion", "eligibility", "excluded", "eligible", "标准")
+
+
+class _Hit:
+    __slots__ = ("_end", "_start", "word")
+
+    def __init__(self, start: int, word: str) -> None:
+        self._start, self._end, self.word = start, start + len(word), word
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, _: int = 0) -> str:
+        return self.word
+
+
+def _keyword_hits(folded: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for word in _KEYWORDS:
+        pos = folded.find(word)
+        while pos >= 0:
+            hits.append(_Hit(pos, word))
+            pos = folded.find(word, pos + 1)
+    hits.sort(key=lambda h: h.start())
+    return hits
+
+
+_PREFIX_RE = re.compile(
+    r"(?:key|main|general|major|non-?)\s*$|(?:patients?|subjects?|participants?|"
+    r"individuals?)\s+(?:will\s+be|are|is)\s+(?:not\s+)?(?:in)?$"
+)
+
+
+def _candidates(folded: str) -> list[re.Match[str]]:
+    """HEADING_RE matches, found from cheap keyword hits instead of a scan of every position."""
+    out: list[re.Match[str]] = []
+    last = -1
+    for hit in _keyword_hits(folded):
+        lo = max(0, hit.start() - 40)
+        pre = _PREFIX_RE.search(folded, lo, hit.start())
+        starts = [pre.start(), hit.start()] if pre else [hit.start()]
+        if hit.group(0) == "标准":
+            starts = [max(0, hit.start() - 2)]
+        for start in starts:
+            if start <= last:
+                continue
+            m = HEADING_RE.match(folded, start)
+            if m is not None and m.end() >= hit.end():
+                out.append(m)
+                last = m.end() - 1
+                break
+    return out
 
 
 def _just_after_heading(found: list[Heading], folded: str, m: re.Match[str]) -> bool:

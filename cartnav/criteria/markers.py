@@ -18,7 +18,7 @@ _CJK_NUM = "一二三四五六七八九十"
 # At the start of a line (after indentation). Repeated markers ("- • text") are consumed together.
 LINE_MARKER_RE = re.compile(
     r"(?P<m>"
-    r"(?P<bul>[\-*](?=\s)|[•·○▪◦●■□➢►▶◆◇❖✓➤])"
+    r"(?P<bul>[\-*](?=\s)|[•·○▪◦●■□➢►▶◆◇❖✓➤‣⁃◘♦➔→])"
     r"|(?P<num>(?:\(\d{1,2}\)|\d{1,2}(?:\\?\.|\)|、))(?!\d))"
     r"|(?P<circ>[①-⑳])"
     r"|(?P<cjk>[一二三四五六七八九十]{1,2}[、.])"
@@ -55,9 +55,12 @@ def _shape(token: str) -> str:
     return "{}."
 
 
+_TOKEN_PUNCT = "()\\.．、:： \t"
+
+
 def classify(group: str, token: str, original: str) -> tuple[str, int | None]:
     """Style and ordinal of a marker token (``original`` keeps the letter case)."""
-    core = token.strip().strip("()\\.).．、:： \t")
+    core = token.strip().strip(_TOKEN_PUNCT)
     if group == "bul":
         return "bullet" + token.strip()[:1], None
     if group == "num":
@@ -70,7 +73,7 @@ def classify(group: str, token: str, original: str) -> tuple[str, int | None]:
         return "cjknum", _cjk_value(core.rstrip("、."))
     if group == "rom":
         return _shape(token.strip()).format("roman"), _ROMAN.index(core.lower()) + 1
-    letter = original.strip().strip("()\\.) \t")[:1]
+    letter = original.strip().strip(_TOKEN_PUNCT)[:1]
     case = "ALPHA" if letter.isupper() else "alpha"
     return _shape(token.strip()).format(case), ord(core.lower()) - ord("a") + 1
 

@@ -11,7 +11,7 @@ import re
 
 EXCEPTION_RE = re.compile(
     r"\b(?:except(?:\s+for)?|unless|with\s+the\s+exceptions?\s+of|other\s+than|excluding|"
-    r"not\s+including|apart\s+from|aside\s+from|but\s+not|besides|exception\s+(?:for|of|is))\b"
+    r"not\s+including|apart\s+from|aside\s+from|besides|exception\s+(?:for|of|is))\b"
 )
 _CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)|\n\s*\n|$")
 NEG_BEFORE_RE = re.compile(
@@ -46,10 +46,7 @@ def in_exception(ranges: list[tuple[int, int, int]], start: int) -> bool:
 
 def before_exception(ranges: list[tuple[int, int, int]], end: int, folded: str) -> bool:
     """Is there an exception clause later in the same sentence as a term ending at ``end``?"""
-    for kw, _, _ in ranges:
-        if kw >= end and not re.search(r"[.;](?:\s|$)", folded[end:kw]):
-            return True
-    return False
+    return any(kw >= end and not re.search(r"[.;](?:\s|$)", folded[end:kw]) for kw, _, _ in ranges)
 
 
 def clause_start(folded: str, pos: int) -> int:
@@ -69,5 +66,5 @@ def negated_before(folded: str, pos: int, window: int = 40) -> bool:
 
 
 def negated_after(folded: str, end: int) -> bool:
-    """"CD19 negative", "HIV-negative", "CD19-" right after a term."""
+    """ "CD19 negative", "HIV-negative", "CD19-" right after a term."""
     return _NEG_AFTER_RE.match(folded, end) is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cartnav.criteria.groups import assign_groups
 from cartnav.criteria.headings import find_headings
 from cartnav.criteria.markers import (
     INLINE_MARKER_RE,
@@ -35,6 +36,7 @@ class RawItem:
 class SplitResult:
     items: list[RawItem] = field(default_factory=list)
     skipped: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, what)
+    folded: str = ""  # fold(text, keep_backslash=True)
 
 
 @dataclass(slots=True)
@@ -48,7 +50,12 @@ class _Level:
 _JUNK_RE = re.compile(r"[\W_]*", re.UNICODE)
 _SENTENCE_END_RE = re.compile(r"(?:[.;:。；：!?]|\b(?:or|and)[,;.]?)[\s*_]*$")
 _START_OK_BEFORE = ":：;；"
-_WRAP_WIDTH = 100  # registry text wrapped to a width keeps lines shorter than this
+_WRAP_WIDTH = 100
+_SHORT_LINE = 60
+# every inline marker contains one of these; a cheap test before the full marker pattern
+_INLINE_HINT_RE = re.compile(
+    r"[*•▪○◦●■➢►①-⑳、]|\d\\?[.)．]|\b[a-z]{1,4}[.)]|[.;:,。；：]\s*-"
+)  # registry text wrapped to a width keeps lines shorter than this
 _CONNECTOR_RE = re.compile(r"[\W_]*(or|and|and/or)[\W_]*")
 
 
@@ -62,6 +69,7 @@ class _Builder:
         self.starts: list[tuple[int, ItemKind, int | None]] = []  # content start, kind, parent
         self.bounds: list[int] = []  # where each item's text may end at the latest
         self.stack: list[_Level] = []
+        self.root_styles: set[tuple[str, int]] = set()
 
     # -- item bookkeeping -------------------------------------------------------------------
     def _open(self, marker: Marker | None, content: int, kind: ItemKind, parent: int | None) -> int:
@@ -80,13 +88,18 @@ class _Builder:
 
     # -- markers ----------------------------------------------------------------------------
     def accept(self, marker: Marker, indent: int | None, kind: ItemKind) -> None:
-        if self.starts and self.starts[-1][0] == marker.start and self.stack:
-            # "- A. text": a marker right after another one; the later one decides the style
-            if self.stack[-1].item == len(self.starts) - 1 and self.bounds[-1] < 0:
-                level = self.stack.pop()
-                self.starts.pop()
-                self.bounds.pop()
-                indent = level.indent if indent is None else indent
+        # "- A. text": a marker right after another one; the later one decides the style
+        if (
+            self.starts
+            and self.starts[-1][0] == marker.start
+            and self.stack
+            and self.stack[-1].item == len(self.starts) - 1
+            and self.bounds[-1] < 0
+        ):
+            level = self.stack.pop()
+            self.starts.pop()
+            self.bounds.pop()
+            indent = level.indent if indent is None else indent
         self.close_at(marker.start)
         level_at = self._find_level(marker, indent)
         if level_at is not None:
@@ -97,10 +110,16 @@ class _Builder:
             level.ordinal = marker.ordinal
             return
         if indent is not None:
-            while self.stack and self.stack[-1].indent is not None and self.stack[-1].indent > indent:
+            if (marker.style, indent) in self.root_styles:
+                self.stack.clear()  # the list style of this section's top level, at its indent
+            while (
+                self.stack and self.stack[-1].indent is not None and self.stack[-1].indent > indent
+            ):
                 self.stack.pop()
         parent = self.current()
         item = self._open(marker, marker.end, kind, parent)
+        if not self.stack and indent is not None:
+            self.root_styles.add((marker.style, indent))
         self.stack.append(_Level(marker.style, indent, item, marker.ordinal))
 
     def paragraph(self, pos: int, kind: ItemKind) -> None:
@@ -125,7 +144,9 @@ class _Builder:
         candidates = [marker]
         if marker.style.startswith("roman") and marker.ordinal in (1, 5, 10):
             letter = {1: 9, 5: 22, 10: 24}[marker.ordinal]
-            candidates.insert(0, Marker(marker.start, marker.end, roman_as_alpha(marker.style), letter))
+            candidates.insert(
+                0, Marker(marker.start, marker.end, roman_as_alpha(marker.style), letter)
+            )
         for cand in candidates:
             for level in reversed(self.stack):
                 if level.style == cand.style and level.ordinal == (cand.ordinal or 0) - 1:
@@ -153,6 +174,7 @@ class _Builder:
     # -- sections ---------------------------------------------------------------------------
     def region(self, start: int, end: int, kind: ItemKind) -> None:
         self.stack.clear()
+        self.root_styles.clear()
         folded = self.folded
         pos = start
         blank_before = True
@@ -189,16 +211,25 @@ class _Builder:
         prev_line: str,
     ) -> int:
         m = LINE_MARKER_RE.match(self.folded, text_at, line_end)
+        marker_start = text_at
+        if m is not None and m.end() < line_end:
+            second = LINE_MARKER_RE.match(self.folded, m.end(), line_end)
+            if second is not None and second.group("bul") is None:
+                m = second  # "• 1. text": the bullet only carries the numbering
         if m is not None:
             group = next(g for g in ("bul", "num", "circ", "cjk", "rom", "alpha") if m.group(g))
             token = m.group(group)
             style, ordinal = classify(group, token, self.text[m.start() : m.start() + len(token)])
-            marker = Marker(m.start(), m.end(), style, ordinal)
+            marker = Marker(marker_start, m.end(), style, ordinal)
             if group in ("rom", "alpha") and ordinal is not None:
                 marker = self.inline_ok(marker, ":", line_end) or marker
             self.accept(marker, indent, kind)
             return m.end()
-        if not self.stack or self._new_paragraph(indent, blank_before, prev_line, text_at):
+        if (
+            not self.stack
+            or _CONNECTOR_RE.fullmatch(self.folded[text_at:line_end].rstrip()) is not None
+            or self._new_paragraph(indent, blank_before, prev_line, text_at)
+        ):
             self.paragraph(text_at, kind)
         return text_at
 
@@ -216,9 +247,13 @@ class _Builder:
         starts_lower = self.text[text_at : text_at + 1].islower()
         if starts_lower:
             return False
-        return _SENTENCE_END_RE.search(prev_line) is not None
+        if _SENTENCE_END_RE.search(prev_line) is not None:
+            return True
+        return len(prev_line.strip()) < _SHORT_LINE  # a short line was not wrapped
 
     def _inline(self, pos: int, line_end: int, region_end: int, kind: ItemKind) -> None:
+        if _INLINE_HINT_RE.search(self.folded, pos, line_end) is None:
+            return
         for m in INLINE_MARKER_RE.finditer(self.folded, pos, line_end):
             if m.start() <= pos and m.lastgroup != "bul":
                 continue
@@ -232,6 +267,8 @@ class _Builder:
                 end += 1
             marker = Marker(m.start(), end, style, ordinal)
             before = self.folded[max(pos, m.start() - 3) : m.start()].strip()
+            if group == "num" and self.folded[end : end + 1].isdigit() and before[-1:] not in ".;:":
+                continue  # "< 2. 5 mg": a number, not "disease. 4. 0-1 score"
             if self.starts and self.starts[-1][0] > m.start():
                 continue
             if group == "bul" and self.folded[m.start() - 1 : m.start()].isdigit():
@@ -243,7 +280,9 @@ class _Builder:
                 self.accept(accepted, None, kind)
 
 
-def _regions(text: str, folded: str, skipped: list[tuple[int, int, str]]) -> list[tuple[int, int, ItemKind]]:
+def _regions(
+    text: str, folded: str, skipped: list[tuple[int, int, str]]
+) -> list[tuple[int, int, ItemKind]]:
     headings = find_headings(text, folded)
     regions: list[tuple[int, int, ItemKind]] = []
     pos = 0
@@ -263,6 +302,7 @@ def split_text(text: str) -> SplitResult:
     """Items (with kinds and parents) and the spans between them that are not item text."""
     folded = fold(text, keep_backslash=True)
     builder = _Builder(text, folded)
+    builder.result.folded = folded
     for start, end, kind in _regions(text, folded, builder.result.skipped):
         builder.region(start, end, kind)
     return _finish(builder)
@@ -274,17 +314,21 @@ def _finish(builder: _Builder) -> SplitResult:
     keep: dict[int, int] = {}
     connectors: list[int] = []  # indices (in result.items) of items followed by a lone OR
     raw_parents: list[int | None] = []
-    for i, ((start, kind, parent), bound) in enumerate(zip(builder.starts, builder.bounds, strict=True)):
+    for i, ((start, kind, parent), bound) in enumerate(
+        zip(builder.starts, builder.bounds, strict=True)
+    ):
         end = bound if bound >= 0 else len(text)
         end = max(start, end)
+        while start < end and text[start].isspace():
+            start += 1
         stripped_end = start + len(text[start:end].rstrip())
         body = text[start:stripped_end]
         if _JUNK_RE.fullmatch(body) or _CONNECTOR_RE.fullmatch(builder.folded[start:stripped_end]):
             if stripped_end > start:
                 result.skipped.append((start, stripped_end, "junk"))
-            if _CONNECTOR_RE.fullmatch(builder.folded[start:stripped_end]) and result.items:
-                if "or" in builder.folded[start:stripped_end]:
-                    connectors.append(len(result.items) - 1)
+            piece = builder.folded[start:stripped_end]
+            if _CONNECTOR_RE.fullmatch(piece) and result.items and "or" in piece:
+                connectors.append(len(result.items) - 1)
             continue
         keep[i] = len(result.items)
         raw_parents.append(parent)
@@ -296,8 +340,6 @@ def _finish(builder: _Builder) -> SplitResult:
         while p is not None and p not in keep:
             p = parent_of[p]
         result.items[new].parent = keep[p] if p is not None else None
-    from cartnav.criteria.groups import assign_groups
-
     assign_groups(result.items, builder.folded, connectors)
     result.skipped.sort()
     return result

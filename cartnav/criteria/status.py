@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from cartnav.criteria.negation import in_exception, negated_before
+from cartnav.criteria.text import has_any
 from cartnav.criteria.units import (
     COMP_NUM_RE,
     COMPARATOR,
@@ -36,7 +37,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "second_or_later_relapse",
         r"(?:2nd|second|(?:≥|>=)\s*2(?:nd)?)\s+(?:or\s+(?:greater|later|subsequent|more|higher|"
-        rf"further|beyond)\s+)?(?:[\w()]+\s+){{0,3}}?{_RELAPSE}|(?:two|2)\s+or\s+more\s+relapses|"
+        rf"further|beyond)\s+)?(?:[\w()\[\]]+\s+){{0,3}}?{_RELAPSE}|(?:two|2)\s+or\s+more\s+relapses|"
         r"(?:≥|>=)\s*2\s+relapses|multiple\s+relapses|(?:2|two)\s+(?:or\s+more\s+)?prior\s+relapses",
     ),
     (
@@ -59,19 +60,47 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "relapsed_or_refractory",
-        rf"{_RELAPSE}\s*(?:/|or|and/or|and)\s*(?:primary\s+)?(?:refractory|resistant)|"
+        rf"{_RELAPSE}\s*(?:/|or|and/or|and)\s*(?:be\s+|is\s+|are\s+|were\s+)?(?:primary\s+)?"
+        r"(?:refractory|resistant)|"
         rf"(?:refractory|resistant)\s*(?:/|or|and/or|and)\s*{_RELAPSE}|\br/r\b",
     ),
     ("refractory", r"\b(?:chemo-?)?refractory\b|\bresistant\s+disease"),
     ("relapsed", rf"\b{_RELAPSE}\b"),
 ]
-_COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "second_or_later_relapse": ("relapse", "recur"),
+    "post_hsct": ("relapse", "recur"),
+    "isolated_extramedullary": ("isolated",),
+    "extramedullary": ("medullary",),
+    "primary_refractory": ("primary", "induction"),
+    "relapsed_or_refractory": ("r/r", "refractory", "resistant"),
+    "refractory": ("refractory", "resistant"),
+    "relapsed": ("relapse", "recur"),
+}
+STATUS_KEYS = (
+    "relapse",
+    "recur",
+    "refractory",
+    "resistant",
+    "r/r",
+    "medullary",
+    "induction",
+    "mrd",
+    "residual",
+    "blast",
+    "isolated",
+)
+_COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
 _LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")
+_CONDITIONAL_RE = re.compile(r"\bfor\s+$")
+_PREVENT_RE = re.compile(r"(?:prevent\w*|prophylaxis\s+of|risk\s+of|reduce\w*)\s+(?:the\s+|a\s+)?$")
 _MRD_RE = re.compile(
     r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease"
 )
 _MRD_NEG_RE = re.compile(r"[\s)(-]*(?:\(mrd\)\s*)?[- ]?(?:negative|negativity|neg\b|<\s*0\.01)")
-_MRD_POS_RE = re.compile(r"positiv|detectable|persistent|≥|>|level|threshold|at\s+least|more\s+than")
+_MRD_POS_RE = re.compile(
+    r"positiv|detectable|persistent|≥|>|level|threshold|at\s+least|more\s+than"
+)
 _BLASTS_BEFORE_RE = re.compile(
     rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\s+)?(?:leu[ck]a?emic\s+|lympho|myelo)?blast"
 )
@@ -87,25 +116,33 @@ def find_status(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Con
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for name, rx in _COMPILED:
+    for name, rx, keys in _COMPILED:
+        if not has_any(folded, keys):
+            continue
         for m in rx.finditer(folded):
             if not free(m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
             found.append((m.start(), m.end(), name, {}))
-    if not any(name == "post_hsct" for *_, name, _ in found):
+    if has_any(folded, ("relapse", "recur")) and not any(n == "post_hsct" for *_, n, _ in found):
         for m in _LOOSE_POST_HSCT_RE.finditer(folded):
             lead = folded[max(0, m.start() - 60) : m.start()]
             if re.search(_RELAPSE, lead) and not re.search(r"[.;]\s", lead):
                 found.append((m.start(), m.end(), "post_hsct", {}))
                 break
-    found.extend(_mrd(folded))
-    found.extend(_blasts(folded))
+    if has_any(folded, ("mrd", "residual")):
+        found.extend(_mrd(folded))
+    if "blast" in folded:
+        found.extend(_blasts(folded))
     out: list[Constraint] = []
     seen: set[str] = set()
     for start, end, name, extra in sorted(found, key=lambda f: (f[0], f[1])):
         if name in seen or in_exception(exceptions, start) or negated_before(folded, start, 25):
             continue
+        if _CONDITIONAL_RE.search(folded, max(0, start - 4), start) or _PREVENT_RE.search(
+            folded, max(0, start - 30), start
+        ):
+            continue  # "for relapsed patients, ...": a condition on who the item applies to
         seen.add(name)
         attrs: dict[str, Any] = {"status": name}
         attrs.update(extra)
@@ -141,9 +178,12 @@ def _mrd(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
                     op, end = op_of(post), post.end()
                 elif "threshold" in folded[m.end() : sci.start()]:
                     op = ">="
-        if threshold is None and not _MRD_POS_RE.search(window[:40]):
-            if not re.search(r"\bmrd[- ]?positiv|positive\s+(?:\w+\s+){0,3}mrd", folded):
-                continue
+        if (
+            threshold is None
+            and not _MRD_POS_RE.search(window[:40])
+            and not re.search(r"\bmrd[- ]?positiv|positive\s+(?:\w+\s+){0,3}mrd", folded)
+        ):
+            continue
         attrs: dict[str, Any] = {"threshold": threshold, "unit": "fraction" if threshold else None}
         attrs["op"] = op
         out.append((m.start(), end, "mrd_positive", attrs))

@@ -63,8 +63,16 @@ _TABLE_KEEP_BACKSLASH = {k: v for k, v in _TABLE.items() if k != ord("\\")}
 
 def fold(text: str, *, keep_backslash: bool = False) -> str:
     """Return ``text`` lowercased and normalised, with exactly the same length."""
+    if text.isascii():
+        low = text.lower()
+        return low if keep_backslash or "\\" not in low else low.replace("\\", " ")
     out = text.translate(_TABLE_KEEP_BACKSLASH if keep_backslash else _TABLE)
     low = out.lower()
     if len(low) != len(out):  # a few characters lowercase to two (e.g. "İ")
         low = "".join(_lower_char(ch) for ch in out)
     return low
+
+
+def has_any(folded: str, keys: tuple[str, ...]) -> bool:
+    """Cheap substring pre-check before running a costly pattern."""
+    return any(k in folded for k in keys)

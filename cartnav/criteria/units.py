@@ -35,8 +35,8 @@ COMPARATOR = rf"(?P<ge>{_GE})|(?P<le>{_LE})|(?P<gt>{_GT})|(?P<lt>{_LT})"
 _LINK = r"(?:(?:is|are|be|was|should\s+be|must\s+be|to\s+be|of|at|:)\s*)?"
 COMP_NUM_RE = re.compile(rf"(?:{_LINK})(?:{COMPARATOR})\s*(?:of\s+|than\s+)?(?P<num>{NUM})")
 POSTFIX_RE = re.compile(
-    r"\s*(?:%\s*)?(?:or|and)\s+(?P<pge>more|greater|higher|above|over|older|larger)"
-    r"|\s*(?:%\s*)?(?:or|and)\s+(?P<ple>less|lower|below|fewer|under|younger|smaller)"
+    r"\s*(?:%\s*)?(?:or|and)\s+(?P<pge>more|greater|higher|above|over|older|larger)(?!\s+than)"
+    r"|\s*(?:%\s*)?(?:or|and)\s+(?P<ple>less|lower|below|fewer|under|younger|smaller)(?!\s+than)"
 )
 _OP_OF_GROUP = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<", "pge": ">=", "ple": "<="}
 
@@ -57,6 +57,7 @@ DURATION_RE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*-?\s*"
     r"(?P<unit>days?|weeks?|wks?|months?|mos?\b|years?|yrs?|hours?|hrs?|h\b)"
 )
+DURATION = DURATION_RE.pattern.replace("?P<n>", "?:").replace("?P<unit>", "?:")
 _DAYS_PER = {"d": 1.0, "w": 7.0, "m": 30.0, "y": 365.0, "h": 1 / 24}
 
 
@@ -68,7 +69,7 @@ def op_of(match: re.Match[str]) -> str | None:
 
 
 def parse_number(token: str) -> float:
-    """"2.5" -> 2.5; "0,1" -> 0.1 (decimal comma); "50,000" -> 50000 (thousands)."""
+    """ "2.5" -> 2.5; "0,1" -> 0.1 (decimal comma); "50,000" -> 50000 (thousands)."""
     if "," in token:
         head, _, tail = token.partition(",")
         if len(tail) == 3:

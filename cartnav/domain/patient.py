@@ -315,6 +315,8 @@ def _describe(exc: ValidationError, *, prefix: str) -> str:
             "less_than": "less than",
         }[kind]
         problem = f"must be {words} {bound}"
+    elif kind == "value_error" and "error" in first.get("ctx", {}):
+        problem = str(first["ctx"]["error"])  # our own validators' words, no patient values
     elif kind.startswith(("date_", "datetime_")):
         problem = "expected a date as YYYY-MM-DD"
     elif kind.endswith("_type") or kind.endswith("_parsing"):

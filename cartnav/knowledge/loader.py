@@ -23,7 +23,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from cartnav.domain.errors import KnowledgeError, NotFoundError
-from cartnav.knowledge.schema import REGION_AGENCIES, Indication, Outcome, Price, Product
+from cartnav.knowledge.schema import (
+    REGION_AGENCIES,
+    Indication,
+    Outcome,
+    Price,
+    Product,
+    Sourced,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FILES = ("products.yaml", "indications.yaml", "outcomes.yaml", "prices.yaml")
@@ -112,24 +119,30 @@ def _load(directory: Path) -> KnowledgeBase:
             )
         by_id[product.id] = product
 
-    for name, rows in (
+    referencing: tuple[tuple[str, Sequence[Indication | Outcome | Price]], ...] = (
         ("indications.yaml", indications),
         ("outcomes.yaml", outcomes),
         ("prices.yaml", prices),
-    ):
+    )
+    for name, rows in referencing:
         for index, row in enumerate(rows, start=1):
-            product_id = row.product  # type: ignore[attr-defined]
-            if product_id not in by_id:
+            if row.product not in by_id:
                 raise KnowledgeError(
                     f"knowledge file {name!r} row {index} ({_label(row)}): "
-                    f"field 'product': unknown product {product_id!r}"
+                    f"field 'product': unknown product {row.product!r}"
                 )
 
     for index, indication in enumerate(indications, start=1):
         _check_indication(index, indication)
+    every_file: tuple[tuple[str, Sequence[Sourced]], ...] = (
+        ("products.yaml", products),
+        *referencing,
+    )
+    for name, sourced in every_file:
+        for index, item in enumerate(sourced, start=1):
+            _check_confirmation(name, index, item)
 
-    every_row: list[Any] = [*products, *indications, *outcomes, *prices]
-    version = max((row.checked for row in every_row), default=None)
+    version = max((item.checked for _, rows in every_file for item in rows), default=None)
     return KnowledgeBase(
         products=by_id,
         indications=tuple(indications),
@@ -153,6 +166,22 @@ def _check_indication(index: int, row: Indication) -> None:
         )
     if row.disease == "B-ALL" and not row.routes:
         raise KnowledgeError(f"{where}: field 'routes': a B-ALL indication needs routes")
+
+
+def _check_confirmation(name: str, index: int, row: Sourced) -> None:
+    """An unconfirmed row says what is unconfirmed; a confirmed row has nothing to say."""
+    where = f"knowledge file {name!r} row {index} ({_label(row)})"
+    text = (row.unconfirmed or "").strip()
+    if not row.confirmed and not text:
+        raise KnowledgeError(
+            f"{where}: field 'unconfirmed': a row with confirmed: false must say what is "
+            "unconfirmed"
+        )
+    if row.confirmed and text:
+        raise KnowledgeError(
+            f"{where}: field 'confirmed': the row has an 'unconfirmed' note, so it must be "
+            "confirmed: false"
+        )
 
 
 def _load_rows(directory: Path, name: str, model: type[RowT]) -> list[RowT]:

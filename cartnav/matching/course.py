@@ -97,7 +97,7 @@ class Course:
 def read_course(profile: Profile) -> Course:
     """Summarise the profile's history for matching (pure)."""
     if not profile.history:
-        return Course(False, "unknown", None, None, None, _active_now(profile, None), None, ())
+        return Course(False, "unknown", None, None, None, None, None, ())
     state = derive_disease_state(profile)
     return Course(
         history_known=True,
@@ -105,18 +105,10 @@ def read_course(profile: Profile) -> Course:
         relapse_count=state.relapse_count,
         refractory=state.refractory,
         post_hsct=state.post_hsct,
-        active_disease=_active_now(profile, state.active_disease),
+        active_disease=state.active_disease,
         latest_relapse_site=state.relapse_site,
         therapies=tuple(_therapy_events(profile)),
     )
-
-
-def _active_now(profile: Profile, from_history: bool | None) -> bool | None:
-    """Marrow blasts of 5% or more (when given) say active disease; else the history's reading."""
-    current = profile.current
-    if current is not None and current.marrow_blasts_pct is not None:
-        return current.marrow_blasts_pct >= 5
-    return from_history
 
 
 def _therapy_events(profile: Profile) -> list[TherapyEvent]:

@@ -18,7 +18,7 @@ from cartnav.matching.evaluators.disease import name_of, relation
 from cartnav.matching.patient_facts import PatientFacts
 from cartnav.matching.results import CriterionResult, FilterCheck
 from cartnav.matching.trial_traits import TARGET_LINEAGE, TrialTraits
-from cartnav.registry.geo import country_code, haversine_km
+from cartnav.registry.geo import country_code
 
 MET, NOT_MET, UNKNOWN = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN
 REGISTRY = "registry_fields"
@@ -61,12 +61,14 @@ def age_filter(facts: PatientFacts, min_days: int | None, max_days: int | None) 
         low = _years(min_days) if min_days is not None else "no minimum"
         high = _years(max_days) if max_days is not None else "no maximum"
         text = f"Registry age limits: {low} to {high}"
+    limits = text.split(": ", 1)[1] if min_days is not None or max_days is not None else ""
     probe = Trial(nct_id="-", brief_title="-", min_age_days=min_days, max_age_days=max_days)
     ok = probe.admits_age(facts.age_years)
     age = f"{facts.age_years:.1f}".rstrip("0").rstrip(".")
     reason = (
-        f"{'Met' if ok else 'Not met'}: the registry lists {text.split(': ', 1)[1]}, "
-        f"and the patient is {age} years old on the matching date."
+        f"{'Met' if ok else 'Not met'}: "
+        + (f"the registry lists ages {limits}" if limits else "the registry lists no age limit")
+        + f", and the patient is {age} years old on the matching date."
     )
     row = CriterionResult(
         "inclusion",
@@ -176,11 +178,7 @@ def _lineage_conflict(facts: PatientFacts, traits: TrialTraits, specific: bool) 
         return None
     if specific and facts.disease in traits.diseases:
         return None  # the registry names the patient's own disease
-    lineages = []
-    for target in traits.targets:
-        if facts.markers.get(normalise_antigen(target)) == "positive":
-            return None
-        lineages.append(TARGET_LINEAGE.get(normalise_antigen(target)))
+    lineages = [TARGET_LINEAGE.get(normalise_antigen(target)) for target in traits.targets]
     if any(item is None or item == lineage for item in lineages):
         return None
     targets = ", ".join(traits.targets)
@@ -227,24 +225,3 @@ def place_filters(
                 )
             )
     return checks
-
-
-def nearest_km(facts: PatientFacts, sites: Sequence[Site]) -> float | None:
-    residence = facts.profile.residence
-    if residence is None or residence.lat is None or residence.lon is None:
-        return None
-    distances = [
-        haversine_km(residence.lat, residence.lon, s.lat, s.lon)
-        for s in sites
-        if s.lat is not None and s.lon is not None
-    ]
-    return min(distances) if distances else None
-
-
-def site_km(facts: PatientFacts, site: Site) -> float | None:
-    residence = facts.profile.residence
-    if residence is None or residence.lat is None or residence.lon is None:
-        return None
-    if site.lat is None or site.lon is None:
-        return None
-    return haversine_km(residence.lat, residence.lon, site.lat, site.lon)

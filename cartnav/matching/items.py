@@ -10,6 +10,12 @@ Rules (documented in docs/matching.md):
   not_met, else unknown if any is unknown, else met. ``not_applicable`` parts are left out.
 - An exclusion keeps its meaning: its statement holding makes the criterion ``not_met``
   (the patient is excluded); its statement not holding makes it ``met``; unknown stays unknown.
+- Cautions that only ever turn a failing inclusion into ``unknown`` (the parser may split a
+  sentence it cannot fully read): constraints whose text is joined by "or" are also tried as
+  alternatives; a disease name that fails while the item's text names another disease that fits
+  the patient stays unknown; an age range in an item with other conditions may only say whom
+  the item applies to; a constraint marked ``has_exception`` ("except ...") never stops the
+  patient by itself.
 - Inclusion items sharing a ``group`` ("any of the following") are alternatives: when one is met
   the others are not needed (``not_applicable``); while the group is undecided a failing option
   does not stop the patient (``unknown``); when every option fails they all fail.
@@ -17,16 +23,28 @@ Rules (documented in docs/matching.md):
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import re
 from collections.abc import Sequence
 
-from cartnav.domain.criterion import CriterionItem
+from cartnav.domain.criterion import Constraint, CriterionItem
 from cartnav.domain.verdict import Verdict
 from cartnav.matching.evaluators import evaluate_constraint
+from cartnav.matching.evaluators.disease import relation
 from cartnav.matching.patient_facts import PatientFacts
 from cartnav.matching.results import CriterionResult, Evaluation
+from cartnav.matching.trial_traits import diseases_in
 
 MET, NOT_MET, UNKNOWN, NA = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN, Verdict.NOT_APPLICABLE
 _EXCLUSION_LISTS = frozenset({"condition", "prior_therapy", "disease"})
+_OR = re.compile(r"\bor\b|/|\beither\b|\bany of\b", re.IGNORECASE)
+UnitKey = tuple[str, object]
+_CONDITIONAL = re.compile(
+    r"\bif\b|\bprovided\b|\bunless\b|\bexcept\b|\bwill be eligible\b|\bare eligible\b"
+    r"|\ballowed\b|\bpermitted\b|\bno time restriction\b|\bnot be required\b|\bmay\b",
+    re.IGNORECASE,
+)
 MAX_TEXT = 600
 
 
@@ -65,47 +83,137 @@ def evaluate_item(facts: PatientFacts, item: CriterionItem) -> CriterionResult:
             span=span,
             group=item.group,
         )
-    evaluations = [evaluate_constraint(facts, c, item.kind) for c in item.constraints]
-    units: dict[tuple[str, object], list[Evaluation]] = {}
-    for index, (constraint, evaluation) in enumerate(
-        zip(item.constraints, evaluations, strict=True)
-    ):
-        if constraint.alternative is not None:
-            key: tuple[str, object] = ("alt", constraint.alternative)
-        elif constraint.type == "disease" and not constraint.attrs.get("negated"):
-            key = ("disease", None)
-        elif item.kind == "exclusion" and constraint.type in _EXCLUSION_LISTS:
-            key = ("list", constraint.type)
-        else:
-            key = ("one", index)
+    evaluations = [
+        _with_exception(evaluate_constraint(facts, c, item.kind), c, item.kind)
+        for c in item.constraints
+    ]
+    keys = [_unit_key(item, index, c) for index, c in enumerate(item.constraints)]
+    units: dict[UnitKey, list[Evaluation]] = {}
+    for key, evaluation in zip(keys, evaluations, strict=True):
         units.setdefault(key, []).append(evaluation)
-    statement = all_of([any_of([e.verdict for e in unit]) for unit in units.values()])
+    verdicts = {key: any_of([e.verdict for e in unit]) for key, unit in units.items()}
+    disease_fails = verdicts.get(("disease", None)) is NOT_MET
+    if item.kind == "inclusion" and disease_fails and _text_names_a_fitting_disease(facts, item):
+        verdicts[("disease", None)] = UNKNOWN
+    _age_as_scope(item, keys, verdicts)
+    statement = all_of(list(verdicts.values()))
+    fails = item.kind == "inclusion" and statement is NOT_MET and len(verdicts) > 1
+    if fails and _or_linked(item, keys, verdicts) is not NOT_MET:
+        statement = UNKNOWN
+    if item.kind == "exclusion" and statement is MET and _names_own_population(item):
+        statement = UNKNOWN
     verdict = statement
     if item.kind == "exclusion" and statement in (MET, NOT_MET):
         verdict = NOT_MET if statement is MET else MET
     relevant = [e for e in evaluations if e.verdict is statement] or evaluations
-    facts_read = tuple(dict.fromkeys(f for e in evaluations for f in e.facts))
+    facts_read = tuple(dict.fromkeys(f for e in relevant for f in e.facts))
     missing = tuple(
         dict.fromkeys(m for e in evaluations if e.verdict is UNKNOWN for m in e.missing)
     )
     if verdict is not UNKNOWN:
         missing = ()
+    reason = _reason(item.kind, statement, relevant)
+    if verdict is NOT_MET and _CONDITIONAL.search(item.text):
+        verdict, missing = UNKNOWN, ()
+        reason = (
+            "Unknown: the wording is conditional (if, provided, unless, allowed ...), so the study"
+            f" team must judge it. ({reason})"
+        )
     return CriterionResult(
         kind=item.kind,
         text=item.text,
         verdict=verdict,
-        reason=_reason(item.kind, statement, relevant),
+        reason=reason,
         span=span,
         group=item.group,
         facts=facts_read,
         missing=missing,
         constraint_types=types,
+        disease_fit=verdicts.get(("disease", None)),
+        parent=item.parent,
     )
+
+
+def _unit_key(item: CriterionItem, index: int, constraint: Constraint) -> UnitKey:
+    if constraint.alternative is not None:
+        return ("alt", constraint.alternative)
+    if constraint.type == "disease" and not constraint.attrs.get("negated"):
+        return ("disease", None)
+    if item.kind == "exclusion" and constraint.type in _EXCLUSION_LISTS:
+        return ("list", constraint.type)
+    return ("one", index)
+
+
+def _age_as_scope(
+    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
+) -> None:
+    """In an inclusion item with other conditions, an age range may only say whom the item
+    applies to ("any on-treatment relapse in patients aged 16-24"): its failure is unknown."""
+    if item.kind != "inclusion":
+        return
+    ages = [k for k, c in zip(keys, item.constraints, strict=True) if c.type == "age"]
+    others = [
+        k
+        for k, c in zip(keys, item.constraints, strict=True)
+        if c.type not in ("age", "consent", "logistics", "unknown")
+    ]
+    if ages and others:
+        for key in ages:
+            if verdicts.get(key) is NOT_MET:
+                verdicts[key] = UNKNOWN
+
+
+def _names_own_population(item: CriterionItem) -> bool:
+    """An exclusion made only of a disease and relapsed/refractory ("Recurrent or refractory ALL
+    with testicular involvement") has a qualifier the parser did not read."""
+    kinds = {
+        c.attrs.get("status") if c.type == "disease_status" else c.type for c in item.constraints
+    }
+    return bool(kinds) and kinds <= {"disease", "relapsed", "refractory", "relapsed_or_refractory"}
+
+
+def _with_exception(evaluation: Evaluation, constraint: Constraint, kind: str) -> Evaluation:
+    """An "except ..." clause may rescue the patient: never let it stop them by itself."""
+    if not constraint.attrs.get("has_exception"):
+        return evaluation
+    stops = evaluation.verdict is (MET if kind == "exclusion" else NOT_MET)
+    if not stops:
+        return evaluation
+    finding = f"{evaluation.finding}; the text makes an exception the study team must judge"
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
+
+
+def _text_names_a_fitting_disease(facts: PatientFacts, item: CriterionItem) -> bool:
+    if facts.disease is None:
+        return False
+    return any(relation(facts.disease, token) is not NOT_MET for token in diseases_in(item.text))
+
+
+def _or_linked(
+    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
+) -> Verdict:
+    """The item's verdict when units whose text is joined by "or" are read as alternatives."""
+    parent = {key: key for key in verdicts}
+
+    def root(key: UnitKey) -> UnitKey:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    order = sorted(range(len(keys)), key=lambda i: item.constraints[i].span)
+    for left, right in itertools.pairwise(order):
+        end, start = item.constraints[left].span[1], item.constraints[right].span[0]
+        if keys[left] != keys[right] and 0 < end <= start and _OR.search(item.text[end:start]):
+            parent[root(keys[left])] = root(keys[right])
+    merged: dict[UnitKey, list[Verdict]] = {}
+    for key, verdict in verdicts.items():
+        merged.setdefault(root(key), []).append(verdict)
+    return all_of([any_of(group) for group in merged.values()])
 
 
 def _reason(kind: str, statement: Verdict, evaluations: Sequence[Evaluation]) -> str:
     if all(e.subject == "this criterion" for e in evaluations):
-        return evaluations[0].finding[0].upper() + evaluations[0].finding[1:] + "."
+        return f"Unknown: {evaluations[0].finding}."
     if statement is NA:
         parts = "; ".join(f"{e.subject}: {e.finding}" for e in evaluations)
         return f"Not applicable: {parts}."
@@ -119,6 +227,91 @@ def _reason(kind: str, statement: Verdict, evaluations: Sequence[Evaluation]) ->
     parts = "; ".join(f"{e.subject}{joiner}{e.finding}" for e in checkable)
     lead = {MET: "Met", NOT_MET: "Not met", UNKNOWN: "Unknown"}[statement]
     return f"{lead}: the trial asks for {parts}."
+
+
+def apply_cohorts(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
+    """Criteria for another disease cohort of the same trial do not apply to this patient.
+
+    When an inclusion item names a disease that fits the patient (or may), an inclusion item
+    naming only other diseases is for another cohort: not applicable, and so are its sub-items.
+    The sub-items of an item whose disease is unknown cannot stop the patient (unknown).
+    """
+    fits = any(r.kind == "inclusion" and r.disease_fit in (MET, UNKNOWN) for r in results)
+    out = list(results)
+    other_cohort: set[int] = set()
+    undecided: set[int] = set()
+    for index, result in enumerate(results):
+        parent = result.parent
+        if parent is not None and parent in other_cohort:
+            other_cohort.add(index)
+            if result.verdict is not MET:
+                out[index] = _replace(
+                    result, NA, f"Part of another cohort's criteria. ({result.reason})"
+                )
+            continue
+        if parent is not None and parent in undecided:
+            undecided.add(index)
+            if result.verdict is NOT_MET:
+                reason = (
+                    f"Applies only if the disease above fits; that is unknown. ({result.reason})"
+                )
+                out[index] = _replace(result, UNKNOWN, reason)
+            continue
+        if result.kind != "inclusion":
+            continue
+        if result.disease_fit is NOT_MET and fits:
+            other_cohort.add(index)
+            reason = (
+                "Not applicable: this criterion is for another disease cohort of the trial; another"
+                f" criterion covers the patient's disease. ({result.reason})"
+            )
+            out[index] = _replace(result, NA, reason)
+        elif result.disease_fit is UNKNOWN:
+            undecided.add(index)
+    return tuple(out)
+
+
+ROUTES = frozenset(
+    {
+        "relapsed",
+        "refractory",
+        "relapsed_or_refractory",
+        "second_or_later_relapse",
+        "post_hsct",
+        "primary_refractory",
+        "extramedullary",
+        "isolated_extramedullary",
+    }
+)
+
+
+def apply_routes(
+    items: Sequence[CriterionItem], results: Sequence[CriterionResult]
+) -> tuple[CriterionResult, ...]:
+    """Ungrouped inclusion items that each name a disease-status route ("2nd or greater relapse",
+    "any relapse after transplant") are often options of one list whose "or" the parser lost.
+    While one of them is met or unknown, a failing one cannot stop the patient: unknown."""
+    routes = [
+        i
+        for i, (item, result) in enumerate(zip(items, results, strict=True))
+        if item.kind == "inclusion"
+        and item.group is None
+        and result.verdict is not NA
+        and any(
+            c.type == "disease_status" and c.attrs.get("status") in ROUTES for c in item.constraints
+        )
+    ]
+    if len(routes) < 2 or all(results[i].verdict is NOT_MET for i in routes):
+        return tuple(results)
+    out = list(results)
+    for i in routes:
+        if results[i].verdict is NOT_MET:
+            reason = (
+                f"{results[i].reason} This looks like one of several routes into the trial and"
+                " another may apply: the study team must judge."
+            )
+            out[i] = _replace(results[i], UNKNOWN, reason)
+    return tuple(out)
 
 
 def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
@@ -148,15 +341,5 @@ def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, .
 
 
 def _replace(result: CriterionResult, verdict: Verdict, reason: str) -> CriterionResult:
-    return CriterionResult(
-        result.kind,
-        result.text,
-        verdict,
-        reason,
-        result.source,
-        result.span,
-        result.group,
-        result.facts,
-        result.missing if verdict is UNKNOWN else (),
-        result.constraint_types,
-    )
+    missing = result.missing if verdict is UNKNOWN else ()
+    return dataclasses.replace(result, verdict=verdict, reason=reason, missing=missing)

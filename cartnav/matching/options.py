@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cartnav.domain.errors import CartnavError
 from cartnav.domain.trial import OPEN_STATUSES, STATUSES
 
 DEFAULT_STATUSES: tuple[str, ...] = OPEN_STATUSES
+
+
+class MatchOptionError(CartnavError):
+    """A matching option (status, date, country) cannot be understood."""
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ class CriterionResult:
     facts: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     constraint_types: tuple[str, ...] = ()
+    disease_fit: Verdict | None = None  # the item's disease names against the patient's disease
+    parent: int | None = None  # index of the parent item (nested sub-items)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -113,7 +113,7 @@ def read_traits(trial: Trial) -> TrialTraits:
     phrases = [*trial.conditions, *trial.keywords, trial.brief_title, trial.official_title or ""]
     diseases: set[str] = set()
     for phrase in phrases:
-        diseases |= _diseases_in(phrase)
+        diseases |= diseases_in(phrase)
     if not diseases:
         if any(c.strip().lower() in _GENERIC_CANCER for c in trial.conditions):
             diseases.add("ANY")
@@ -133,7 +133,7 @@ def read_traits(trial: Trial) -> TrialTraits:
     )
 
 
-def _diseases_in(phrase: str) -> set[str]:
+def diseases_in(phrase: str) -> set[str]:
     found: set[str] = set()
     text = phrase.lower()
     for token, pattern in _DISEASE_PATTERNS:

@@ -51,6 +51,13 @@ def _text(obj: Mapping[str, Any], key: str, nct_id: str) -> str | None:
     return value.strip() or None
 
 
+def _criteria(obj: Mapping[str, Any], nct_id: str) -> str | None:
+    """The criteria exactly as the page showed them (a cut-off excerpt keeps its last space)."""
+    text = _text(obj, "eligibility_criteria", nct_id)
+    raw = obj.get("eligibility_criteria")
+    return raw if text is not None and isinstance(raw, str) else None
+
+
 def _texts(obj: Mapping[str, Any], key: str, nct_id: str) -> tuple[str, ...]:
     values = obj.get(key)
     if values is None:
@@ -125,7 +132,7 @@ def parse_cart_page(obj: Mapping[str, Any]) -> Trial:
         study_type="INTERVENTIONAL",  # the listing gathers interventional CAR cell trials only
         conditions=_texts(obj, "conditions", nct_id),
         interventions=tuple(_intervention(t) for t in _texts(obj, "interventions", nct_id)),
-        eligibility_criteria=_text(obj, "eligibility_criteria", nct_id),
+        eligibility_criteria=_criteria(obj, nct_id),
         min_age_days=_age(obj, "minimum_age", nct_id),
         max_age_days=_age(obj, "maximum_age", nct_id),
         sex=normalise_sex(_text(obj, "sex", nct_id)) or "ALL",

@@ -16,24 +16,29 @@ from collections.abc import Iterable
 
 from cartnav.domain.trial import Trial
 
-_CELL_THERAPY = re.compile(
+# Acronyms and codes, matched case-sensitively ("car" and "cart" are English words).
+_ACRONYMS = re.compile(
     r"""
-    \bCAR[\s-]?(?:T|NK|NKT|M|γδ\s?T)s?\b          # CAR-T, CAR T, CAR-NK, CAR-M
-    | \bCAR[\s-]?(?:T|NK)[\s-]?cells?\b
-    | \bCART[\s-]?(?:\d+|BCMA|cells?)\b            # CART19, CART-22, CART-BCMA
-    | chimeric\s+antigen\s+receptor
-    | \b\w*cabtagene\b | \b\w*leucel\b             # INNs of CAR-T products
+    \bCAR[\s-]?(?:[Tt]|NK|NKT|M|γδ\s?T)s?\b         # CAR-T, CAR T, CAR-NK, CAR-M
+    | \bCAR[\s-]?(?:[Tt]|NK)[\s-]?[Cc]ells?\b
+    | \bCART[\s-]?(?:\d+|BCMA|[Cc]ells?)\b            # CART19, CART-22, CART-BCMA
     | \bCTL[\s-]?019\b | \bKTE[\s-]?[XC]19\b | \bJCAR0\d\d\b
-    | (?<!small\s)(?<!small-)\bcell(?:ular)?\s+therap(?:y|ies)\b
-    | \badoptive(?:ly)?\s+(?:cell|immuno|T[\s-]?cell)
-    | \bTCR[\s-]?(?:T|engineered)\b
-    | \bengineered\s+(?:autologous\s+|allogeneic\s+)?(?:T|NK)[\s-]?cells?\b
+    | \bTCR[\s-]?(?:T|[Ee]ngineered)\b
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,
 )
-# "CAR" alone is too common an English word; the patterns above all need a CAR-specific shape.
-# Case matters for the bare acronym forms, so re-check them case-sensitively.
-_CASE_SENSITIVE = re.compile(r"\bCAR[\s-]?(?:T|NK|NKT|M)s?\b|\bCART[\s-]?\d*")
+# Phrases, matched in lower-cased text.
+_PHRASES = re.compile(
+    r"""
+    chimeric\s+antigen\s+receptor
+    | cabtagene | leucel\b                          # INNs of CAR-T products
+    | (?<!small\s)(?<!small-)\bcell(?:ular)?\s+therap(?:y|ies)\b
+    | \badoptive(?:ly)?\s+(?:cell|immuno|t[\s-]?cell)
+    | \bengineered\s+(?:autologous\s+|allogeneic\s+)?(?:t|nk)[\s-]?cells?\b
+    """,
+    re.VERBOSE,
+)
+_PHRASE_HINTS = ("chimeric", "cabtagene", "leucel", "therap", "adoptive", "engineered")
 
 # Products and development codes whose target is known (their labels or registrations).
 _CD19_PRODUCTS = (
@@ -94,13 +99,23 @@ def _decisive_text(trial: Trial) -> list[str]:
 
 def _mentions_cell_therapy(texts: Iterable[str]) -> bool:
     for text in texts:
-        for match in _CELL_THERAPY.finditer(text):
-            found = match.group(0)
-            # bare acronym forms must be written in capitals ("car" is an English word)
-            if found[:3].upper() == "CAR" and _CASE_SENSITIVE.match(found) is None:
-                continue
+        if _ACRONYMS.search(text):
+            return True
+        lower = text.lower()
+        if any(hint in lower for hint in _PHRASE_HINTS) and _PHRASES.search(lower):
             return True
     return False
+
+
+def classify(trial: Trial) -> tuple[bool, tuple[str, ...]]:
+    """(is a cell therapy trial, its target antigens) in one pass over the text."""
+    texts = _decisive_text(trial)
+    if not _mentions_cell_therapy(texts):
+        return False, ()
+    found = antigens_in("\n".join(texts))
+    if not found and trial.brief_summary:
+        found = antigens_in(trial.brief_summary)
+    return True, found
 
 
 def is_cell_therapy(trial: Trial) -> bool:
@@ -115,9 +130,4 @@ def antigens_in(text: str) -> tuple[str, ...]:
 
 def car_targets(trial: Trial) -> tuple[str, ...]:
     """Target antigens of a cell therapy trial when stated; () for other trials."""
-    if not is_cell_therapy(trial):
-        return ()
-    found = antigens_in("\n".join(_decisive_text(trial)))
-    if not found and trial.brief_summary:
-        found = antigens_in(trial.brief_summary)
-    return found
+    return classify(trial)[1]

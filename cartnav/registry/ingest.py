@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 
 from cartnav.domain.errors import CartnavError, RegistryError
 from cartnav.domain.trial import Site, Trial
-from cartnav.registry.classify import car_targets, is_cell_therapy
+from cartnav.registry.classify import classify
 from cartnav.registry.geo import country_code, geocode
 from cartnav.registry.records import RawRecord, RejectedRecord
+from cartnav.storage.batch_writer import BatchWriter, WriteJob
 from cartnav.storage.models import ImportSummary
 from cartnav.storage.rows import NCT_ID, TrialWrite
 from cartnav.storage.writes import Reject
@@ -62,52 +63,97 @@ def prepare(trial: Trial, raw: RawRecord, content_hash: str) -> TrialWrite:
     """Enrich a parsed trial for storage: site countries and coordinates, cell-therapy class."""
     located = [_locate(site) for site in trial.sites]
     enriched = dataclasses.replace(trial, sites=tuple(site for site, _ in located))
+    cell_therapy, targets = classify(enriched)
     return TrialWrite(
         trial=enriched,
         content_hash=content_hash,
         origin=raw.origin,
         payload=raw.payload,
-        cell_therapy=is_cell_therapy(enriched),
-        car_targets=car_targets(enriched),
+        cell_therapy=cell_therapy,
+        car_targets=targets,
         geo_sources=tuple(source for _, source in located),
     )
 
 
-class _Batch:
-    """Records of one batch, classified in input order against the stored versions."""
+def _flush(
+    records: list[RawRecord | RejectedRecord],
+    store: TrialStore,
+    writer: BatchWriter,
+    summary: ImportSummary,
+    now: dt.datetime,
+) -> None:
+    """Classify one batch in input order against what is stored, and submit its writes."""
+    from cartnav.registry.parse import content_hash
 
-    def __init__(self) -> None:
-        self.raws: list[tuple[RawRecord, str, Trial]] = []
-        self.rejects: list[Reject] = []
+    rejects: list[Reject] = []
+    rows: list[tuple[RawRecord, str, Trial | None]] = []
+    for record in records:
+        if isinstance(record, RejectedRecord):
+            rejects.append(Reject(record.origin, record.nct_id, record.reason, record.payload))
+        else:
+            rows.append((record, content_hash(record), None))
+    in_flight = writer.pending_digests()  # taken before the lookup, see BatchWriter
+    guessed = [raw.nct_id for raw, _, _ in rows if raw.nct_id]
+    stored = store.stored_versions(guessed)
+    current = {nct_id: version.content_hash for nct_id, version in stored.items()}
+    current.update((n, d) for n, d in in_flight.items() if n in current or n in guessed)
+    # A record identical to the stored version of its (guessed) id needs no parsing.
+    parsed: list[tuple[RawRecord, str, Trial | None]] = []
+    for raw, digest, _ in rows:
+        if raw.nct_id and current.get(raw.nct_id) == digest:
+            parsed.append((raw, digest, None))
+            continue
+        trial = _parse(raw, rejects)
+        if trial is not None:
+            parsed.append((raw, digest, trial))
+    unseen = sorted({t.nct_id for _, _, t in parsed if t and t.nct_id not in current})
+    if unseen:
+        more = store.stored_versions(unseen)
+        stored.update(more)
+        current.update({nct_id: version.content_hash for nct_id, version in more.items()})
+        current.update((n, d) for n, d in in_flight.items() if n in unseen)
+    pending: dict[str, tuple[RawRecord, str, Trial]] = {}
+    for raw, digest, maybe_trial in parsed:
+        nct_id = maybe_trial.nct_id if maybe_trial else str(raw.nct_id)
+        previous = current.get(nct_id)
+        if previous == digest:
+            summary.unchanged += 1
+            continue
+        trial = maybe_trial or _parse(raw, rejects)
+        if trial is None:  # cannot happen for a payload stored before; kept for safety
+            continue
+        if previous is None:
+            summary.inserted += 1
+        else:
+            summary.updated += 1
+        current[nct_id] = digest
+        pending[nct_id] = (raw, digest, trial)
+    summary.rejected += len(rejects)
+    known = set(stored) | set(in_flight)
+    inserts, replaces = [], {}
+    for nct_id, (raw, digest, trial) in pending.items():
+        write = prepare(trial, raw, digest)
+        if nct_id in known:
+            first = stored[nct_id].first_imported_at if nct_id in stored else now
+            replaces[nct_id] = (write, first)
+        else:
+            inserts.append(write)
+    digests = {nct_id: digest for nct_id, (_, digest, _) in pending.items()}
+    writer.submit(WriteJob(writer.submitted + 1, inserts, replaces, rejects, now, digests))
 
-    def __len__(self) -> int:
-        return len(self.raws) + len(self.rejects)
 
-    def flush(self, store: TrialStore, summary: ImportSummary, now: dt.datetime) -> None:
-        stored = store.stored_versions([trial.nct_id for _, _, trial in self.raws])
-        current = {nct_id: version.content_hash for nct_id, version in stored.items()}
-        pending: dict[str, TrialWrite] = {}
-        for raw, digest, trial in self.raws:
-            previous = current.get(trial.nct_id)
-            if previous is None:
-                summary.inserted += 1
-            elif previous == digest:
-                summary.unchanged += 1
-                continue
-            else:
-                summary.updated += 1
-            current[trial.nct_id] = digest
-            pending[trial.nct_id] = prepare(trial, raw, digest)
-        summary.rejected += len(self.rejects)
-        inserts = [write for nct_id, write in pending.items() if nct_id not in stored]
-        replaces = {
-            nct_id: (write, stored[nct_id].first_imported_at)
-            for nct_id, write in pending.items()
-            if nct_id in stored
-        }
-        store.write_batch(inserts=inserts, replaces=replaces, rejects=self.rejects, now=now)
-        self.raws.clear()
-        self.rejects.clear()
+def _parse(raw: RawRecord, rejects: list[Reject]) -> Trial | None:
+    """The parsed trial, or None after quarantining the record with the reason."""
+    from cartnav.registry.parse import parse_record
+
+    try:
+        trial = parse_record(raw)
+        if NCT_ID.fullmatch(trial.nct_id) is None:
+            raise RegistryError(f"{raw.origin}: NCT id {trial.nct_id!r} is not NCT + 8 digits")
+    except Exception as exc:  # any parser failure quarantines the record, never stops
+        rejects.append(Reject(raw.origin, raw.nct_id, _reason(exc), raw.payload))
+        return None
+    return trial
 
 
 def _reason(exc: Exception) -> str:
@@ -121,33 +167,26 @@ def ingest(
     *,
     batch_size: int = 500,
     clock: Clock = _utc_now,
+    parallel_after: int | None = 4,
 ) -> ImportSummary:
-    """Parse and store ``records``; returns the counts. See the module docstring for the rules."""
-    from cartnav.registry.parse import content_hash, parse_record
+    """Parse and store ``records``; returns the counts. See the module docstring for the rules.
 
+    After ``parallel_after`` batches, writing moves to a child process so that parsing and
+    writing use two cores (None: always write in this process).
+    """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     summary = ImportSummary()
-    batch = _Batch()
-    for record in records:
-        if isinstance(record, RejectedRecord):
-            batch.rejects.append(
-                Reject(record.origin, record.nct_id, record.reason, record.payload)
-            )
-        else:
-            try:
-                trial = parse_record(record)
-                if NCT_ID.fullmatch(trial.nct_id) is None:
-                    raise RegistryError(
-                        f"{record.origin}: NCT id {trial.nct_id!r} is not NCT + 8 digits"
-                    )
-                batch.raws.append((record, content_hash(record), trial))
-            except Exception as exc:  # any parser failure quarantines the record, never stops
-                batch.rejects.append(
-                    Reject(record.origin, record.nct_id, _reason(exc), record.payload)
-                )
-        if len(batch) >= batch_size:
-            batch.flush(store, summary, clock())
-    if len(batch):
-        batch.flush(store, summary, clock())
+    writer = BatchWriter(store, parallel_after=parallel_after)
+    batch: list[RawRecord | RejectedRecord] = []
+    try:
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                _flush(batch, store, writer, summary, clock())
+                batch = []
+        if batch:
+            _flush(batch, store, writer, summary, clock())
+    finally:
+        writer.close()  # every whole batch read so far is committed, even when reading failed
     return summary

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 18
 MAX_VALUE_CHARS = 64 << 20  # one study is ~20 kB; an API page of 1,000 studies ~30 MB
 PAGE_KEYS = frozenset({"studies", "nextPageToken", "totalCount"})
 
@@ -143,7 +143,7 @@ class _Buffer:
         )
         hint = " (truncated?)" if truncated else ""
         column = exc.pos - (self.buf.rfind("\n", 0, exc.pos) + 1) + 1
-        return _Broken(f"invalid JSON: {exc.msg} at column {column}{hint}", exc.pos)
+        return _Broken(f"invalid JSON: {exc.msg} (column {column}){hint}", exc.pos)
 
 
 def iter_json(
@@ -165,6 +165,9 @@ def iter_json(
         yield JsonBroken(buffer.line(start), exc.reason, buffer.buf[start : start + 200])
     except UnicodeDecodeError as exc:
         yield JsonBroken(buffer.line(buffer.i), f"text is not valid UTF-8: {exc.reason}", "")
+    except RecursionError:
+        excerpt = buffer.buf[buffer.i : buffer.i + 200]
+        yield JsonBroken(buffer.line(buffer.i), "invalid JSON: nested too deeply", excerpt)
 
 
 def _item(buffer: _Buffer) -> JsonItem:

@@ -262,26 +262,40 @@ def _mesh_terms(f: _Fields, derived: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(terms)
 
 
+_SITE_KEYS = ("facility", "city", "state", "country", "status")
+
+
+def _site_text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _sites(f: _Fields, contacts: Mapping[str, Any], path: str) -> tuple[Site, ...]:
     sites = []
     for index, location in enumerate(f.objs(contacts, "locations", path)):
-        where = f"{path}.locations[{index}]"
-        geo = f.obj(location, "geoPoint", where)
-        lat = f.number(geo, "lat", f"{where}.geoPoint")
-        lon = f.number(geo, "lon", f"{where}.geoPoint")
-        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise RegistryError(f"{f.where}: field '{where}.geoPoint': not a point on Earth")
-        country = f.text(location, "country", where)
+        values = [location.get(key) for key in _SITE_KEYS]
+        if not all(value is None or type(value) is str for value in values):
+            for key in _SITE_KEYS:  # the slow path names the field at fault
+                f.text(location, key, f"{path}.locations[{index}]")
+        facility, city, state, country, status = (_site_text(value) for value in values)
+        lat = lon = None
+        if (geo := location.get("geoPoint")) is not None:
+            where = f"{path}.locations[{index}].geoPoint"
+            geo = f.obj(location, "geoPoint", f"{path}.locations[{index}]")
+            lat, lon = f.number(geo, "lat", where), f.number(geo, "lon", where)
+            if lat is None or lon is None:
+                lat = lon = None
+            elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise RegistryError(f"{f.where}: field '{where}': not a point on Earth")
         sites.append(
             Site(
-                facility=f.text(location, "facility", where),
-                city=f.text(location, "city", where),
-                state=f.text(location, "state", where),
+                facility=facility,
+                city=city,
+                state=state,
                 country=country,
                 country_code=country_code(country),
-                status=normalise_status(f.text(location, "status", where)),
-                lat=lat if lon is not None else None,
-                lon=lon if lat is not None else None,
+                status=normalise_status(status),
+                lat=lat,
+                lon=lon,
             )
         )
     return tuple(sites)

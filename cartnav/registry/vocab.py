@@ -8,6 +8,7 @@ to the API v2 token, or returns ``None`` / ``()`` when the text names nothing it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cartnav.domain.trial import STATUSES
 
@@ -33,6 +34,7 @@ def _token(text: str) -> str:
     return _NON_LETTERS.sub("_", text.upper()).strip("_")
 
 
+@lru_cache(maxsize=1024)
 def normalise_status(text: str | None) -> str | None:
     """``"Active, not recruiting"`` -> ``"ACTIVE_NOT_RECRUITING"``; ``None`` when unknown.
 
@@ -45,6 +47,7 @@ def normalise_status(text: str | None) -> str | None:
     return token if token in STATUSES else None
 
 
+@lru_cache(maxsize=1024)
 def normalise_phases(text: str | None) -> tuple[str, ...]:
     """``"Phase 1/Phase 2"`` -> ``("PHASE1", "PHASE2")``; ``"N/A"`` -> ``("NA",)``."""
     if not text:
@@ -63,6 +66,7 @@ def normalise_phases(text: str | None) -> tuple[str, ...]:
     return tuple(phase for phase in PHASE_ORDER if phase in found)
 
 
+@lru_cache(maxsize=1024)
 def normalise_study_type(text: str | None) -> str | None:
     """``"Observational [Patient Registry]"`` -> ``"OBSERVATIONAL"``."""
     if not text:
@@ -71,6 +75,7 @@ def normalise_study_type(text: str | None) -> str | None:
     return token if token in _STUDY_TYPES else None
 
 
+@lru_cache(maxsize=1024)
 def normalise_sex(text: str | None) -> str | None:
     """``"All"``/``"Both"`` -> ALL, ``"Female"`` -> FEMALE, ``"Male"`` -> MALE, else ``None``."""
     if not text:
@@ -81,6 +86,7 @@ def normalise_sex(text: str | None) -> str | None:
     return token if token in {"FEMALE", "MALE"} else None
 
 
+@lru_cache(maxsize=1024)
 def normalise_token(text: str | None) -> str | None:
     """``"Dietary Supplement"`` -> ``"DIETARY_SUPPLEMENT"`` (intervention types)."""
     if not text or not text.strip():

@@ -78,12 +78,36 @@ def insert_trials(
         all_sites.extend(site_rows(write))
         all_terms.extend(term_rows(write))
         raws.append(raw_row(write))
-    conn.execute(trials.insert(), trial_rows)
-    conn.execute(trial_raw.insert(), raws)
-    if all_sites:
-        conn.execute(sites.insert(), all_sites)
-    if all_terms:
-        conn.execute(trial_terms.insert(), all_terms)
+    bulk_insert(conn, trials, trial_rows)
+    bulk_insert(conn, trial_raw, raws)
+    bulk_insert(conn, sites, all_sites)
+    bulk_insert(conn, trial_terms, all_terms)
+
+
+def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``executemany`` straight on the driver: the column types' bind processors (dates on
+    SQLite) are applied once per value, without SQLAlchemy's per-row statement bookkeeping."""
+    if not rows:
+        return
+    names = list(rows[0])
+    dialect = conn.dialect
+    processors = {}
+    for name in names:
+        processor = table.c[name].type.bind_processor(dialect)
+        if processor is not None:
+            processors[name] = processor
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
+    if processors:
+        params = [
+            tuple(
+                processors[name](row[name]) if name in processors else row[name] for name in names
+            )
+            for row in rows
+        ]
+    else:
+        params = [tuple(row[name] for name in names) for row in rows]
+    conn.exec_driver_sql(sql, params)
 
 
 def insert_rejects(conn: sa.Connection, rejects: Sequence[Reject], now: dt.datetime) -> None:

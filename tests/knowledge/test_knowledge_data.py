@@ -1,4 +1,4 @@
-"""The packaged knowledge data: it loads, every row is sourced and dated, B-ALL rows are coherent."""
+"""Packaged knowledge data: it loads, every row is sourced and dated, B-ALL rows cohere."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from cartnav.knowledge.schema import REGION_AGENCIES, Indication, Sourced
 KB = load_knowledge()
 ALL_ROWS: list[tuple[str, Sourced]] = (
     [(f"product:{p.id}", p) for p in KB.products.values()]
-    + [(f"indication:{i.product}/{i.agency}/{i.disease}/{i.approval_date}", i) for i in KB.indications]
+    + [
+        (f"indication:{i.product}/{i.agency}/{i.disease}/{i.approval_date}", i)
+        for i in KB.indications
+    ]
     + [(f"outcome:{o.product}/{o.study}", o) for o in KB.outcomes]
     + [(f"price:{p.product}/{p.country}/{p.as_of}", p) for p in KB.prices]
 )
@@ -50,8 +53,8 @@ def _age_limits_from_wording(wording: str) -> tuple[float | None, float | None]:
     text = wording.lower()
     if m := re.search(r"(\d+) to (\d+) years", text):
         return float(m[1]), float(m[2])
-    if m := re.search(r"up to (?:and including )?(\d+) years", text):
-        return None, float(m[1])
+    if m := re.search(r"up to (?:and including )?(\d+) years|(\d+) years or younger", text):
+        return None, float(m[1] or m[2])
     if m := re.search(r"older than (\d+) years", text):
         return float(m[1]) + 1, None
     if m := re.search(r"(?:from )?(\d+) years(?: of age)? and above|from (\d+) years", text):
@@ -80,14 +83,16 @@ def test_b_all_age_limits_match_the_label_wording(row: Indication) -> None:
 def test_b_all_routes_match_the_label_wording(row: Indication) -> None:
     text = row.label_text.lower()
     assert row.routes, "a B-ALL label needs routes"
-    if "relapsed or refractory" in text:
+    if "relapsed or refractory" in text and "limited to" not in text:
         assert set(row.routes) >= {"relapsed", "refractory"}
     if "second or later relapse" in text:
         assert "second_or_later_relapse" in row.routes
-    if "post-transplant" in text or "relapsed after allogeneic" in text:
+    if "post-transplant" in text or "relapsed after" in text:
         assert "relapse_post_hsct" in row.routes
-    if "ineligible for sct" in text:
+    if "ineligible for sct" in text or "ineligible for, or have" in text:
         assert "hsct_ineligible_relapse" in row.routes
+    if "after two or more standard chemotherapy" in text:
+        assert "refractory" in row.routes
     if "relapsed" not in text and "relapse" in text:
         assert "relapsed" not in row.routes, "a label naming specific relapses is not 'any relapse'"
     assert row.requires_cd19_positive == ("cd19-positive" in text)
@@ -155,7 +160,13 @@ CASES: list[tuple[str, str, float, set[str], set[str]]] = [
         {"tisagenlecleucel"},
     ),
     ("adult 20y first relapse", "EU", 20, FIRST_RELAPSE, set()),
-    ("adult 20y first relapse", "US", 20, FIRST_RELAPSE, {"brexucabtagene autoleucel", "obecabtagene autoleucel"}),
+    (
+        "adult 20y first relapse",
+        "US",
+        20,
+        FIRST_RELAPSE,
+        {"brexucabtagene autoleucel", "obecabtagene autoleucel"},
+    ),
 ]
 
 

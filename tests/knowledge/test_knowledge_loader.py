@@ -182,6 +182,18 @@ BAD_FILES = [
         id="b-all-without-routes",
     ),
     pytest.param(
+        {"prices": [_price(confirmed=False)]},
+        "knowledge file 'prices.yaml' row 1 (kymriah/US): field 'unconfirmed': a row with "
+        "confirmed: false must say what is unconfirmed",
+        id="unconfirmed-without-reason",
+    ),
+    pytest.param(
+        {"products": [_product(unconfirmed="the vector")]},
+        "knowledge file 'products.yaml' row 1 (kymriah): field 'confirmed': the row has an "
+        "'unconfirmed' note, so it must be confirmed: false",
+        id="confirmed-with-reason",
+    ),
+    pytest.param(
         {"outcomes": {"product": "kymriah"}},
         "knowledge file 'outcomes.yaml': expected a list of rows, got a mapping",
         id="not-a-list",
@@ -237,7 +249,9 @@ def test_unknown_region_is_a_not_found_error(tmp_path: Path) -> None:
 )
 @given(
     row=st.integers(min_value=0, max_value=4),
-    value=st.one_of(st.text(min_size=1).filter(lambda t: not _is_number(t)), st.lists(st.integers())),
+    value=st.one_of(
+        st.text(min_size=1).filter(lambda t: not _is_number(t)), st.lists(st.integers())
+    ),
 )
 def test_any_non_number_age_names_its_row(tmp_path: Path, row: int, value: Any) -> None:
     rows = [_indication() for _ in range(5)]

@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cartnav.domain.errors import RegistryError
 from cartnav.registry import jsonstream, sources
@@ -289,7 +291,7 @@ def test_truncated_gzip_keeps_what_was_readable(tmp_path: Path, v2_lines: list[s
 def test_missing_path_raises_naming_it_before_reading(tmp_path: Path, shared_data: Path) -> None:
     missing = tmp_path / "nowhere.jsonl"
     records = iter_records([shared_data / V2_FILE, missing])
-    with pytest.raises(RegistryError, match="nowhere.jsonl"):
+    with pytest.raises(RegistryError, match=r"nowhere\.jsonl"):
         next(records)
 
 
@@ -329,7 +331,10 @@ def test_memory_stays_flat_as_a_json_list_grows(
 
 
 def test_jsonstream_reports_page_members_and_line_numbers() -> None:
-    text = '{"totalCount": 2,\n "studies": [\n  {"a": 1},\n  {"b": [2, 3]}\n ],\n "nextPageToken": "t"}'
+    text = (
+        '{"totalCount": 2,\n "studies": [\n  {"a": 1},\n  {"b": [2, 3]}\n ],\n'
+        ' "nextPageToken": "t"}'
+    )
     pieces = list(jsonstream.iter_json(io.StringIO(text)))
     assert [type(p).__name__ for p in pieces] == ["JsonMeta", "JsonItem", "JsonItem", "JsonMeta"]
     first, second = (p for p in pieces if isinstance(p, jsonstream.JsonItem))
@@ -340,3 +345,78 @@ def test_jsonstream_does_not_cut_a_number_at_a_chunk_edge(monkeypatch: pytest.Mo
     monkeypatch.setattr(jsonstream, "CHUNK_CHARS", 3)
     pieces = list(jsonstream.iter_json(io.StringIO("[123456, 7]")))
     assert [p.value for p in pieces if isinstance(p, jsonstream.JsonItem)] == [123456, 7]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(JSON_VALUES, max_size=6),
+    indent=st.sampled_from([None, 0, 2]),
+    chunk=st.integers(min_value=1, max_value=40),
+)
+def test_jsonstream_splits_any_json_list_verbatim(
+    values: list[object], indent: int | None, chunk: int
+) -> None:
+    """Whatever the values, layout and read size: each element comes back as written."""
+    elements = [json.dumps(value, indent=indent, ensure_ascii=False) for value in values]
+    text = "[" + ",\n ".join(elements) + "]"
+    original = jsonstream.CHUNK_CHARS
+    jsonstream.CHUNK_CHARS = chunk
+    try:
+        pieces = list(jsonstream.iter_json(io.StringIO(text)))
+    finally:
+        jsonstream.CHUNK_CHARS = original
+    assert [p.text for p in pieces if isinstance(p, jsonstream.JsonItem)] == elements
+    assert [p.value for p in pieces if isinstance(p, jsonstream.JsonItem)] == values
+    assert not any(isinstance(p, jsonstream.JsonBroken) for p in pieces)
+
+
+def test_compact_lines_are_checked_by_the_parser_not_the_reader(tmp_path: Path) -> None:
+    """A compact study line is passed on undecoded (fast); parse_record finds the damage."""
+    from cartnav.registry.parse import parse_record
+
+    line = '{"protocolSection":{"identificationModule":{"nctId":"NCT01234567",}}}'
+    path = tmp_path / "fast.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    (record,) = list(iter_records([path]))
+    assert isinstance(record, RawRecord)
+    assert (record.payload, record.nct_id) == (line, "NCT01234567")
+    with pytest.raises(RegistryError, match=r"fast\.jsonl#line=1: invalid JSON"):
+        parse_record(record)
+
+
+@pytest.mark.parametrize(
+    ("name", "wanted"),
+    [
+        ("NCT01234567.json", True),
+        ("studies.jsonl.gz", True),
+        ("dump.gz", True),
+        ("AllPublicXML.zip", True),
+        ("NCT01234567.XML", True),
+        ("qrels_test.tsv.gz", False),
+        ("README.md", False),
+        (".hidden.json", False),
+        ("summaries.tsv", False),
+    ],
+    ids=lambda value: str(value),
+)
+def test_which_files_a_folder_walk_reads(name: str, wanted: bool) -> None:
+    assert sources._wanted_in_folder(name) is wanted
+
+
+def test_absurdly_nested_json_is_rejected_not_a_crash(tmp_path: Path, v2_lines: list[str]) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text(
+        v2_lines[0] + "\n" + "[" * 5_000 + "\n" + v2_lines[1] + "\n", encoding="utf-8"
+    )
+    records = list(iter_records([path]))
+    assert [type(r).__name__ for r in records] == ["RawRecord", "RejectedRecord", "RawRecord"]
+    assert "nested too deeply" in records[1].reason or "truncated" in records[1].reason

@@ -38,6 +38,9 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
             f"the profile says {antigen} is dim (weak), which the study team must judge",
             (field,),
         )
+    if kind == "exclusion" and threshold is not None:
+        finding = f"the profile says {antigen} {value}; the threshold needs the study team"
+        return Evaluation(Verdict.UNKNOWN, subject, finding, (field,))
     positive = value == "positive"
     verdict = Verdict.MET if positive == wanted_positive else Verdict.NOT_MET
     finding = f"the profile says {antigen} {value}"

@@ -57,6 +57,12 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
         return Evaluation(
             UNKNOWN, subject, "the profile has no field for this", (), (f"condition.{token}",)
         )
+    # Nobody is required to be pregnant: an inclusion naming pregnancy asks for a negative test.
+    inclusion_test = kind == "inclusion" and token in ("pregnancy", "pregnant", "breastfeeding")
+    if constraint.attrs.get("negated") is True or inclusion_test:
+        subject = f"no {subject}"
+        if verdict is not UNKNOWN:
+            verdict = NOT_MET if verdict is MET else MET
     return Evaluation(verdict, subject, finding, read, missing)
 
 

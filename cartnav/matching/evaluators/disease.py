@@ -139,4 +139,5 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     finding = f"the profile says {facts.profile.disease}"
     if verdict is UNKNOWN:
         finding += ", which does not settle it"
+        return Evaluation(verdict, subject, finding, ("diagnosis.disease",), ("diagnosis.disease",))
     return Evaluation(verdict, subject, finding, ("diagnosis.disease",))

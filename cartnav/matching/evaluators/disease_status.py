@@ -138,6 +138,8 @@ _READERS: dict[str, Callable[[PatientFacts], Finding]] = {
 
 def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluation:
     threshold = number(constraint.attrs.get("threshold"))
+    if threshold is not None and constraint.attrs.get("unit") == "pct":
+        threshold /= 100
     op = str(constraint.attrs.get("op") or ">=")
     if threshold is not None:
         subject = f"MRD {'at least' if op in ('>=', '=') else op} {fmt(threshold * 100)}%"
@@ -154,6 +156,8 @@ def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluatio
 
 def _blasts(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluation:
     threshold = number(constraint.attrs.get("threshold"))
+    if threshold is not None and constraint.attrs.get("unit") == "fraction":
+        threshold *= 100
     op = str(constraint.attrs.get("op") or ">=")
     if threshold is not None:
         subject = f"marrow blasts {op} {fmt(threshold)}%"

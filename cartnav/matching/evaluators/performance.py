@@ -62,6 +62,7 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
             subject,
             f"the profile gives a Karnofsky/Lansky score of {kps} (read as ECOG)",
             fields,
+            _unless_decided(verdict, "current.ecog"),
         )
     own = karnofsky if scale == "karnofsky" else lansky
     other = lansky if scale == "karnofsky" else karnofsky
@@ -78,8 +79,14 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
         low, high = _ECOG_TO_KPS.get(ecog, (0.0, 100.0))
         verdict = range_verdict(low, high, op, value)
         finding = f"the profile gives ECOG {ecog} (about Karnofsky {low:g}-{high:g})"
-        return Evaluation(verdict, subject, finding, fields)
+        return Evaluation(
+            verdict, subject, finding, fields, _unless_decided(verdict, f"current.{scale}")
+        )
     return _missing(subject, fields)
+
+
+def _unless_decided(verdict: Verdict, field: str) -> tuple[str, ...]:
+    return (field,) if verdict is Verdict.UNKNOWN else ()
 
 
 def _missing(subject: str, fields: tuple[str, ...]) -> Evaluation:

@@ -21,21 +21,36 @@ _NAMES = {
     "car_t": "CAR-T therapy",
     "cd19_directed": "CD19-directed therapy (CD19 CAR-T, blinatumomab)",
     "cd22_directed": "CD22-directed therapy (CD22 CAR-T, inotuzumab)",
-    "hsct": "a stem cell transplant",
-    "allo_hsct": "an allogeneic stem cell transplant",
-    "auto_hsct": "an autologous stem cell transplant",
+    "hsct": "stem cell transplant",
+    "allo_hsct": "allogeneic stem cell transplant",
+    "auto_hsct": "autologous stem cell transplant",
     "blinatumomab": "blinatumomab",
     "inotuzumab": "inotuzumab ozogamicin",
     "gene_therapy": "gene therapy",
-    "tki": "a tyrosine kinase inhibitor",
+    "tki": "tyrosine kinase inhibitor",
     "chemotherapy": "chemotherapy",
-    "investigational_agent": "an investigational drug",
+    "investigational_agent": "investigational drug",
     "radiotherapy": "radiotherapy",
     "steroids": "steroids",
     "immunosuppression": "immunosuppressive treatment",
-    "donor_lymphocyte_infusion": "a donor lymphocyte infusion",
+    "donor_lymphocyte_infusion": "donor lymphocyte infusion",
     "cell_therapy": "cell therapy",
 }
+# Treatments excluded only for a time before the study (washouts): without a readable window
+# an exclusion of them is left to the study team.
+WASHOUTS = frozenset(
+    {
+        "chemotherapy",
+        "radiotherapy",
+        "steroids",
+        "immunosuppression",
+        "investigational_agent",
+        "tki",
+        "donor_lymphocyte_infusion",
+        "immunotherapy",
+        "venetoclax",
+    }
+)
 _ALIASES = {"allogeneic_hsct": "allo_hsct", "sct": "hsct", "transplant": "hsct", "cart": "car_t"}
 
 
@@ -45,18 +60,24 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     therapy = _ALIASES.get(therapy, therapy)
     requirement = str(attrs.get("requirement") or "required").lower()
     within = number(attrs.get("within_days"))
+    since = number(attrs.get("min_days_since"))
     min_lines = number(attrs.get("min_lines"))
     name = _NAMES.get(therapy, therapy.replace("_", " ") or "a prior treatment")
     window = f" in the last {int(within)} days" if within is not None else ""
+    if since is not None:
+        window = f" at least {int(since)} days ago"
     if min_lines is not None and not therapy:
         return _lines(facts, int(min_lines))
     if requirement == "allowed":
+        return _allowed(facts, therapy, name, since if kind == "inclusion" else None)
+    if kind == "exclusion" and therapy in WASHOUTS and within is None and since is None:
         return Evaluation(
-            Verdict.NOT_APPLICABLE,
-            f"prior {name}",
-            "the trial allows it, so it does not stop the patient",
+            UNKNOWN,
+            f"recent {name}",
+            "the time window could not be read; the study team checks treatment washouts",
+            HISTORY,
         )
-    had = _had(facts, therapy, within)
+    had = _had(facts, therapy, within, since)
     states_fact = (requirement != "excluded") == (kind == "inclusion")
     subject = f"prior {name}{window}" if states_fact else f"no prior {name}{window}"
     verdict, finding, missing = had
@@ -65,8 +86,28 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     return Evaluation(verdict, subject, finding, HISTORY, missing)
 
 
+def _allowed(facts: PatientFacts, therapy: str, name: str, since: float | None) -> Evaluation:
+    """ "Prior X is allowed (if at least N days ago)": only the time condition can stop anyone."""
+    if since is None:
+        return Evaluation(
+            Verdict.NOT_APPLICABLE,
+            f"prior {name}",
+            "the trial allows it, so it does not stop the patient",
+        )
+    subject = f"prior {name}, if any, at least {int(since)} days ago"
+    verdict, finding, missing = _had(facts, therapy, None, None)
+    if verdict is NOT_MET:
+        return Evaluation(
+            Verdict.NOT_APPLICABLE, subject, finding + ", so this does not apply", HISTORY
+        )
+    if verdict is UNKNOWN:
+        return Evaluation(UNKNOWN, subject, finding, HISTORY, missing)
+    verdict, finding, missing = _had(facts, therapy, None, since)
+    return Evaluation(verdict, subject, finding, HISTORY, missing)
+
+
 def _had(
-    facts: PatientFacts, therapy: str, within: float | None
+    facts: PatientFacts, therapy: str, within: float | None, since: float | None = None
 ) -> tuple[Verdict, str, tuple[str, ...]]:
     course = facts.course
     if not course.history_known:
@@ -77,6 +118,17 @@ def _had(
         if therapy in EVENT_THERAPIES:
             return NOT_MET, f"the history lists no {name}", ()
         return UNKNOWN, f"the history does not mention {name}", (f"history.{therapy}",)
+    if since is not None:
+        latest = matches[-1]
+        if latest.date is None:
+            return UNKNOWN, f"the history lists {name} without a date", (f"history.{therapy}.date",)
+        days = (facts.as_of - latest.date).days
+        verdict = MET if days >= since else NOT_MET
+        return (
+            verdict,
+            f"the history lists {_label(latest)} {days} days before the matching date",
+            (),
+        )
     if within is None:
         return MET, f"the history lists {_label(matches[-1])}", ()
     dated = [e for e in matches if e.date is not None]

@@ -1,0 +1,126 @@
+"""Import throughput into SQLite, on the real shared records replicated with new NCT ids.
+
+Usage (from the repository root):
+
+    .venv/bin/python bench/import_bench.py                 # 100,000 studies
+    .venv/bin/python bench/import_bench.py --studies 20000 --keep /tmp/bench.db
+
+The 150 API v2 studies and 24 legacy XML records of ``../shared/data/ctgov`` are cycled, each
+copy's NCT id replaced by a new one (``NCT9xxxxxxx``) everywhere in its text, and streamed from
+a generator into :func:`cartnav.registry.ingest.ingest` on a fresh SQLite file. Printed: studies
+per second, resident memory at each quarter (flat = streaming works) and its peak, and the ratio
+of the import time to the time of only parsing the same texts (``json.loads`` for JSON,
+``ElementTree.fromstring`` for XML) measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from cartnav.registry.ingest import ingest  # noqa: E402
+from cartnav.registry.records import RawRecord  # noqa: E402
+from cartnav.storage import open_store  # noqa: E402
+
+SHARED = Path(os.environ.get("CARTNAV_SHARED_DIR", REPO.parent / "shared")) / "data" / "ctgov"
+
+
+def load_templates() -> list[tuple[str, str, str]]:
+    """(format, nct_id, payload) of every shared registry record."""
+    templates = []
+    with gzip.open(SHARED / "ctgov_v2_studies.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                nct_id = json.loads(line)["protocolSection"]["identificationModule"]["nctId"]
+                templates.append(("ctgov_v2_json", nct_id, line.rstrip("\n")))
+    for path in sorted((SHARED / "cart_legacy_xml").glob("NCT*.xml")):
+        templates.append(("ctgov_legacy_xml", path.stem, path.read_text(encoding="utf-8")))
+    return templates
+
+
+def replicate(templates: list[tuple[str, str, str]], count: int) -> Iterator[RawRecord]:
+    """``count`` records cycling through the templates, each with its own new NCT id."""
+    for number in range(count):
+        fmt, old_id, payload = templates[number % len(templates)]
+        new_id = f"NCT9{number:07d}"
+        yield RawRecord(
+            origin=f"bench#{number}",
+            format=fmt,  # type: ignore[arg-type]
+            payload=payload.replace(old_id, new_id),
+            nct_id=new_id,
+        )
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def parse_only_seconds(templates: list[tuple[str, str, str]], count: int) -> float:
+    start = time.perf_counter()
+    for record in replicate(templates, count):
+        if record.format == "ctgov_v2_json":
+            json.loads(record.payload)
+        else:
+            ET.fromstring(record.payload)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--studies", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--keep", type=Path, help="write the database here and keep it")
+    args = parser.parse_args()
+
+    templates = load_templates()
+    quarters = {args.studies * q // 4 for q in (1, 2, 3, 4)}
+    checkpoints: list[tuple[int, float, float]] = []
+
+    def watched() -> Iterator[RawRecord]:
+        for number, record in enumerate(replicate(templates, args.studies), start=1):
+            yield record
+            if number in quarters:
+                checkpoints.append((number, time.perf_counter() - start, rss_mb()))
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.keep or Path(folder) / "bench.db"
+        if path.exists():
+            path.unlink()
+        store = open_store(f"sqlite:///{path}")
+        rss_before = rss_mb()
+        start = time.perf_counter()
+        summary = ingest(store, watched(), batch_size=args.batch_size)
+        elapsed = time.perf_counter() - start
+        count = store.count()
+        store.close()
+        size_mb = path.stat().st_size / 2**20
+
+    parse_seconds = parse_only_seconds(templates, args.studies)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"studies imported:        {summary.inserted:,} (store holds {count:,})")
+    print(f"import time:             {elapsed:.1f} s")
+    print(f"throughput:              {summary.inserted / elapsed:,.0f} studies/s")
+    print(f"database size:           {size_mb:,.0f} MiB")
+    print(f"memory before import:    {rss_before:.0f} MiB resident")
+    for number, at, mb in checkpoints:
+        print(f"  after {number:>9,} studies: {mb:6.0f} MiB resident ({number / at:,.0f} studies/s so far)")
+    print(f"peak memory (max RSS):   {peak_mb:.0f} MiB")
+    print(f"parse-only baseline:     {parse_seconds:.1f} s (json.loads / ElementTree of the same texts)")
+    print(f"import / parse-only:     {elapsed / parse_seconds:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

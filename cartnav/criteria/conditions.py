@@ -1,0 +1,197 @@
+"""Conditions (GVHD, infections, HIV/HBV/HCV, pregnancy, CNS status, other malignancy, ...) and the
+items that are not patient facts: consent (informed consent, assent, contraception agreement,
+willingness to comply) and logistics (travel, caregiver, follow-up availability, insurance).
+
+A condition the text negates ("no active GVHD", "HIV negative") keeps ``negated: true``; a
+condition named inside an exception clause ("except carcinoma in situ") is left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cartnav.criteria.negation import in_exception, negated_after, negated_before
+from cartnav.criteria.text import has_any
+from cartnav.domain.criterion import Constraint
+
+_GVH = r"graft[- ]+(?:versus|vs\.?|v|-|against)[- ]+host(?:[- ]+(?:disease|reaction|response))?"
+_CNS = r"(?:cns|central\s+nervous\s+system)"
+_CONDITIONS: list[tuple[str, str]] = [
+    ("hiv", r"\bhiv\b|human\s+immunodeficiency\s+virus|\baids\b"),
+    ("hbv", r"hepatitis\s+b\b(?:\s+virus)?|\bhbv\b|\bhbsag\b|\bhbcab\b"),
+    ("hcv", r"hepatitis\s+c\b(?:\s+virus)?|\bhcv\b"),
+    ("syphilis", r"syphilis|treponema"),
+    ("tuberculosis", r"tuberculosis"),
+    ("active_gvhd", rf"active\s+(?:acute\s+|chronic\s+)?(?:\bgvhd\b|{_GVH})"),
+    ("gvhd", rf"\bgvhd\b|{_GVH}"),
+    (
+        "uncontrolled_infection",
+        r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+(?:[\w-]+\s+){0,4}?"
+        r"infections?|infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
+        r"(?:uncontrolled|not\s+controlled)",
+    ),
+    (
+        "active_infection",
+        r"active\s+(?:[\w-]+\s+){0,3}?infections?|infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
+        r"intravenous\s+)?(?:treatment|therapy|antibiotics)",
+    ),
+    ("pregnancy", r"pregnan(?:t|cy)"),
+    (
+        "breastfeeding",
+        r"breast[- ]?feed\w*|lactat\w+|(?<=or\s)nursing|"
+        r"nursing\s+(?:women|mothers|females|patients)",
+    ),
+    ("cns3", r"\bcns[- ]?3\b|\bcns\s+(?:grade\s+|status\s+)?(?:3|iii)\b"),
+    (
+        "active_cns_disease",
+        rf"active\s+{_CNS}\s+(?:[\w-]+\s+){{0,2}}?(?:disease|involvement|leu[ck]a?emia|lymphoma|"
+        r"malignan\w+|tumou?rs?)",
+    ),
+    (
+        "cns_involvement",
+        rf"{_CNS}\s+(?:\(cns\)\s+)?(?:involvement|leu[ck]a?emia|lymphoma|relapse|infiltration|"
+        rf"metastas\w+|malignan\w+)|\bcns\s+disease(?!\s+prophyla)|(?:involvement|infiltration)\s+of\s+(?:the\s+)?{_CNS}",
+    ),
+    (
+        "other_malignancy",
+        r"(?:other|another|second|secondary|prior|previous|history\s+of|concurrent|concomitant|"
+        r"additional|coexisting|active)\s+(?:[\w-]+\s+){0,3}?(?:malignan\w+|cancers?|tumou?rs?|"
+        r"neoplasms?)",
+    ),
+    ("autoimmune_disease", r"auto-?immune"),
+    (
+        "cardiac_disease",
+        r"(?:cardiac|heart)\s+(?:disease|failure|insufficiency|dysfunction|arrh?ythmias?)|"
+        r"myocardial\s+infarction|myo-?infarction|arrh?ythmias?|congestive\s+heart|"
+        r"cardiovascular\s+(?:disease|dysfunction)|unstable\s+angina",
+    ),
+    ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
+    ("allergy", r"allerg\w+|hypersensitivity|anaphyla\w+"),
+    ("organ_dysfunction", r"organ\s+(?:failure|dysfunction|insufficiency)"),
+]
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "hiv": ("hiv", "immunodef", "aids"),
+    "hbv": ("hepatitis", "hbv", "hbs", "hbc"),
+    "hcv": ("hepatitis", "hcv"),
+    "syphilis": ("syphil", "trepon"),
+    "tuberculosis": ("tubercul",),
+    "active_gvhd": ("gvhd", "host"),
+    "gvhd": ("gvhd", "host"),
+    "uncontrolled_infection": ("infection",),
+    "active_infection": ("infection",),
+    "pregnancy": ("pregnan",),
+    "breastfeeding": ("breast", "lactat", "nursing"),
+    "cns3": ("cns",),
+    "active_cns_disease": ("cns", "nervous"),
+    "cns_involvement": ("cns", "nervous"),
+    "other_malignancy": ("malign", "cancer", "tumo", "neoplas"),
+    "autoimmune_disease": ("immune",),
+    "cardiac_disease": ("cardi", "heart", "infarct", "rrhythm", "rythm", "angina"),
+    "seizure_disorder": ("seizure", "epilep", "convuls"),
+    "allergy": ("allerg", "hypersens", "anaphyla"),
+    "organ_dysfunction": ("organ",),
+}
+CONDITION_KEYS = tuple(sorted({k for keys in _TRIGGERS.values() for k in keys}))
+_COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _CONDITIONS]
+_CONSENT_RE = re.compile(
+    r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
+    r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
+    r"participate|give|provide|sign|follow|undergo)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
+    r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b"
+)
+_LOGISTICS_RE = re.compile(
+    r"\btravel|\breside\b|live\s+within|stay\s+(?:near|close|in|within)|care\s*-?givers?|"
+    r"follow-?up\s+(?:visits?|compliance|availability)|available\s+for\s+(?:\w+\s+){0,3}follow|"
+    r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to"
+)
+_GVHD_THERAPY_RE = re.compile(r"(?:for|prophylaxis\s+of|treatment\s+of)\s+$")
+_GVHD_ACTIVE_RE = re.compile(
+    r"(?:requir\w*|need\w*)\s+(?:\w+\s+){0,3}?(?:immunosuppress\w*|systemic\s+(?:treatment|therapy)|"
+    r"treatment|therapy)"
+)
+_PREG_SKIP_RE = re.compile(r"(?:becom\w*|get(?:ting)?|capable\s+of\s+becoming)\s+$")
+
+
+def find_conditions(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+    taken: list[tuple[int, int]] = []
+    out: list[Constraint] = []
+    seen: set[str] = set()
+    for name, rx, keys in _COMPILED:
+        if not has_any(folded, keys):
+            continue
+        for m in rx.finditer(folded):
+            start, end = m.start(), m.end()
+            if any(not (end <= a or start >= b) for a, b in taken):
+                continue
+            taken.append((start, end))
+            if in_exception(exceptions, start):
+                continue
+            label = _refine(folded, name, start, end)
+            if label is None or label in seen:
+                continue
+            negated = negated_before(folded, start, 30) or negated_after(folded, end)
+            if label == "pregnancy" and "test" in folded[end : end + 8]:
+                negated = "negativ" in folded[max(0, start - 25) : end + 80] or negated
+                if not negated:
+                    continue
+            seen.add(label)
+            out.append(
+                Constraint("condition", {"condition": label, "negated": negated}, (start, end))
+            )
+    return out
+
+
+def _refine(folded: str, name: str, start: int, end: int) -> str | None:
+    before = folded[max(0, start - 25) : start]
+    if name == "gvhd":
+        if _GVHD_THERAPY_RE.search(before) or re.match(r"\s*(?:therap|prophyla)", folded[end:]):
+            return None
+        if _GVHD_ACTIVE_RE.search(folded, end, min(len(folded), end + 60)):
+            return "active_gvhd"
+    if name == "pregnancy" and _PREG_SKIP_RE.search(before):
+        return None
+    if name == "other_malignancy" and re.search(r"\b(?:cns|central|nervous)\b", folded[start:end]):
+        return None
+    return name
+
+
+_CONSENT_KEYS = (
+    "consent",
+    "assent",
+    "icf",
+    "willing",
+    "able to",
+    "comply",
+    "contracep",
+    "birth control",
+    "agree",
+    "volunteer",
+)
+_LOGISTICS_KEYS = (
+    "travel",
+    "reside",
+    "live within",
+    "stay",
+    "giver",
+    "follow",
+    "insurance",
+    "transport",
+    "accommodation",
+    "lodging",
+    "geographic",
+    "proximity",
+)
+
+
+def find_consent(folded: str) -> list[Constraint]:
+    if not has_any(folded, _CONSENT_KEYS):
+        return []
+    m = _CONSENT_RE.search(folded)
+    return [Constraint("consent", {}, (m.start(), m.end()))] if m else []
+
+
+def find_logistics(folded: str) -> list[Constraint]:
+    if not has_any(folded, _LOGISTICS_KEYS):
+        return []
+    m = _LOGISTICS_RE.search(folded)
+    return [Constraint("logistics", {}, (m.start(), m.end()))] if m else []

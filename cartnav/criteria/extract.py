@@ -1,0 +1,104 @@
+"""One item's text -> its constraints, each with the span of item text it rests on.
+
+Runs the topic extractors on the folded text (same offsets as the item text), drops what an
+exception clause covers, marks constraints followed by an exception ("Prior malignancy, except
+carcinoma in situ") with ``has_exception: true``, and gives an item nothing could structure one
+``unknown`` constraint over its whole text. Never raises.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cartnav.criteria import gates
+from cartnav.criteria.age import find_age
+from cartnav.criteria.antigen import find_antigen
+from cartnav.criteria.conditions import find_conditions, find_consent, find_logistics
+from cartnav.criteria.disease import find_disease
+from cartnav.criteria.labs import find_labs
+from cartnav.criteria.negation import before_exception, exception_ranges
+from cartnav.criteria.performance import find_performance
+from cartnav.criteria.status import find_status
+from cartnav.criteria.text import fold
+from cartnav.criteria.therapy import find_therapy
+from cartnav.domain.criterion import Constraint, ItemKind
+
+_NOT_FACTS = ("consent", "logistics", "unknown")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def extract_constraints(
+    text: str, kind: ItemKind, *, folded: str | None = None
+) -> tuple[Constraint, ...]:
+    """Constraints of one item's text (``kind`` decides prior-therapy requirements).
+
+    ``folded`` may pass ``fold(text)`` when the caller already has it (same length as ``text``).
+    """
+    try:
+        found = _extract(text, kind, folded)
+    except Exception:  # pragma: no cover - a bug must not lose the item; it stays as text
+        found = []
+    if not found:
+        return (Constraint("unknown", {}, (0, len(text))),)
+    found = [_trim(c, text) for c in found]
+    return tuple(sorted(found, key=lambda c: (c.span[0], c.span[1], c.type)))
+
+
+def _trim(c: Constraint, text: str) -> Constraint:
+    start, end = c.span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if (start, end) == c.span:
+        return c
+    return Constraint(c.type, c.attrs, (start, end), c.alternative)
+
+
+def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Constraint]:
+    folded = fold(text) if folded is None else folded
+    words = gates.prefixes(folded)
+    exceptions = exception_ranges(folded) if not gates.EXCEPTION.isdisjoint(words) else []
+    digits = _DIGIT_RE.search(folded) is not None
+    found: list[Constraint] = []
+    if digits and not gates.AGE.isdisjoint(words):
+        found += find_age(folded)
+    if not gates.DISEASE.isdisjoint(words):
+        found += find_disease(text, folded, exceptions)
+    if not gates.ANTIGEN.isdisjoint(words):
+        found += find_antigen(folded)
+    statuses = find_status(folded, exceptions) if not gates.STATUS.isdisjoint(words) else []
+    found += statuses
+    if not gates.THERAPY.isdisjoint(words):
+        post_hsct = any(c.attrs.get("status") == "post_hsct" for c in statuses)
+        found += find_therapy(folded, kind, exceptions, post_hsct)
+    if not gates.PERFORMANCE.isdisjoint(words):
+        found += find_performance(folded)
+    if digits and not gates.LABS.isdisjoint(words):
+        found += find_labs(text, folded)
+    if not gates.CONDITIONS.isdisjoint(words):
+        found += find_conditions(folded, exceptions)
+    found = [c for c in found if not _inside_exception(c, exceptions)]
+    if exceptions:
+        found = [_mark_exception(c, exceptions, folded) for c in found]
+    if not gates.CONSENT.isdisjoint(words):
+        found += find_consent(folded)
+    if not gates.LOGISTICS.isdisjoint(words):
+        found += find_logistics(folded)
+    return found
+
+
+def _inside_exception(c: Constraint, exceptions: list[tuple[int, int, int]]) -> bool:
+    if c.type == "disease":
+        return False  # diseases in an exception clause are kept, marked negated
+    return any(kw <= c.span[0] < end for kw, _, end in exceptions)
+
+
+def _mark_exception(
+    c: Constraint, exceptions: list[tuple[int, int, int]], folded: str
+) -> Constraint:
+    if c.type in _NOT_FACTS or c.attrs.get("negated"):
+        return c
+    if before_exception(exceptions, c.span[1], folded):
+        return Constraint(c.type, {**c.attrs, "has_exception": True}, c.span, c.alternative)
+    return c

@@ -1,0 +1,321 @@
+"""Organ function and blood counts: creatinine (or clearance / GFR), bilirubin, ALT/AST, LVEF or
+shortening fraction, oxygen saturation, INR/aPTT, platelets, ANC, hemoglobin, lymphocytes.
+
+"ALT/AST ≤ 3 × ULN" gives two constraints (alt and ast) with one value; "LVEF ≥ 45% or SF ≥ 28%"
+gives two constraints with the same ``alternative`` id. A value needs a comparator and a unit that
+fits the analyte ("< 2 years" after "creatinine" in an age table is not a creatinine limit).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cartnav.criteria.text import has_any
+from cartnav.criteria.units import COMP_NUM_RE, POSTFIX_RE, clean_value, op_of, parse_number
+from cartnav.domain.criterion import Constraint
+
+_ANALYTES: list[tuple[str, str]] = [
+    ("creatinine_clearance", r"creatinine\s+clearance(?:\s+rate)?|\bcrcl\b|\bccr\b|\bclcr\b"),
+    ("gfr", r"\be?gfr\b|glomerular\s+filtration\s+rate"),
+    ("creatinine", r"(?:serum\s+)?creatinine|\bscr\b|\bcr\b"),
+    ("bilirubin", r"(?:total\s+|serum\s+|direct\s+|conjugated\s+)?bilirubin|\bt-?bili?\b"),
+    (
+        "alt",
+        r"alanine\s+(?:amino)?trans(?:aminase|ferase)|\bsgpt\b|"
+        r"glutamic[- ]pyruvic\s+transaminase|\balt\b",
+    ),
+    (
+        "ast",
+        r"aspartate\s*(?:amino)?trans(?:aminase|ferase)|\bsgot\b|"
+        r"glutamic[- ]ox(?:al)?o?acetic\s+transaminase|\bast\b",
+    ),
+    ("alt+ast", r"\btransaminases\b|\baminotransferases\b|liver\s+enzymes"),
+    (
+        "lvef",
+        r"left\s+ventricular\s+ejection\s+fractions?|\blvef\b|(?:cardiac\s+)?ejection\s+fractions?|\bef\b",
+    ),
+    (
+        "shortening_fraction",
+        r"(?:left\s+ventricular\s+)?shortening\s+fraction|fractional\s+shortening|\blvsf\b|\bsf\b",
+    ),
+    ("spo2", r"\bspo2\b|\bsao2\b|oxygen\s+saturation|pulse\s+ox(?:imetry|ygenation)|o2\s+sat\w*"),
+    ("inr", r"\binr\b"),
+    ("aptt", r"\ba?ptt\b|partial\s+thromboplastin\s+time"),
+    ("platelets", r"platelets?(?:\s+counts?)?|\bplt\b"),
+    ("anc", r"absolute\s+neutrophil\s+counts?|\banc\b"),
+    ("alc", r"absolute\s+lymphocyte\s+(?:counts?|n\b)|\balc\b"),
+    ("hemoglobin", r"ha?emoglobin|\bhgb\b|\bhb\b"),
+]
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "creatinine_clearance": ("clearance", "crcl", "ccr", "clcr"),
+    "gfr": ("gfr", "filtration"),
+    "creatinine": ("creatinine", "scr", "cr"),
+    "bilirubin": ("bilirubin", "bil"),
+    "alt": ("alanine", "sgpt", "pyruvic", "alt"),
+    "ast": ("aspartate", "sgot", "oxal", "ast"),
+    "alt+ast": ("transaminases", "aminotransferases", "liver enzymes"),
+    "lvef": ("ejection", "lvef", "ef"),
+    "shortening_fraction": ("shortening", "lvsf", "sf"),
+    "spo2": ("spo2", "sao2", "saturation", "oximetry", "oxygenation", "o2 sat"),
+    "inr": ("inr",),
+    "aptt": ("ptt", "thromboplastin"),
+    "platelets": ("platelet", "plt"),
+    "anc": ("neutrophil", "anc"),
+    "alc": ("lymphocyte", "alc"),
+    "hemoglobin": ("globin", "hgb", "hb"),
+}
+LAB_KEYS = (
+    "creatinin",
+    "clearance",
+    "crcl",
+    "ccr",
+    "clcr",
+    "gfr",
+    "filtration",
+    "bilirubin",
+    "alanine",
+    "sgpt",
+    "pyruvic",
+    "aspartate",
+    "sgot",
+    "oxal",
+    "transaminase",
+    "aminotransferase",
+    "liver enzymes",
+    "ejection",
+    "lvef",
+    "shortening",
+    "lvsf",
+    "spo2",
+    "sao2",
+    "saturation",
+    "oximetry",
+    "oxygenation",
+    "o2 sat",
+    "ptt",
+    "thromboplastin",
+    "platelet",
+    "neutrophil",
+    "lymphocyte",
+    "globin",
+    "hgb",
+)
+_SHORT_LAB_RE = re.compile(r"\b(?:s?cr|alt|ast|ef|sf|inr|plt|anc|alc|hb|t-?bil)\b")
+
+
+def lab_trigger(folded: str) -> bool:
+    """Cheap test: could this text name a lab analyte?"""
+    return has_any(folded, LAB_KEYS) or _SHORT_LAB_RE.search(folded) is not None
+
+
+_ANALYTE_RXS = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _ANALYTES]
+
+
+class _Mention:
+    __slots__ = ("end_", "name", "start_")
+
+    def __init__(self, start: int, end: int, name: str) -> None:
+        self.start_, self.end_, self.name = start, end, name
+
+    def start(self) -> int:
+        return self.start_
+
+    def end(self) -> int:
+        return self.end_
+
+
+def _mentions(text: str, folded: str) -> list[_Mention]:
+    found: list[_Mention] = []
+    for name, rx, keys in _ANALYTE_RXS:
+        if not has_any(folded, keys):
+            continue
+        for m in rx.finditer(folded):
+            if _real_mention(text, name, m.start(), m.end()):
+                found.append(_Mention(m.start(), m.end(), name))
+    found.sort(key=lambda f: (f.start_, -f.end_))
+    out: list[_Mention] = []
+    for f in found:
+        if out and f.start_ < out[-1].end_:
+            continue
+        out.append(f)
+    return out
+
+
+_JOINER_RE = re.compile(r"[\s,/&()\-]*(?:(?:and|or|and/or)\b[\s,/&()\-]*)?(?:(?:the|serum)\s+)*")
+_UNITS: list[tuple[str, str]] = [
+    ("pct", r"%|percent"),
+    (
+        "x_uln",
+        r"(?:x|times|fold|-fold|\*)?\s*(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+"
+        r"(?:of\s+)?(?:the\s+)?normal|upper\s+normal\s+limit|upper\s+limitation\s+of\s+normal|"
+        r"normal\s+(?:upper\s+limit|range|value|level)|normal\b)",
+    ),
+    ("mg_dl", r"mg\s*/\s*dl|milligrams?\s+per\s+deciliter"),
+    ("umol_l", r"u\s*mol\s*/\s*l|micromol\w*\s*/\s*l"),
+    ("mmol_l", r"mmol\s*/\s*l"),
+    ("ml_min", r"ml\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*m\s*2|\s+per\s+1[.,]73\s*m2)?"),
+    ("g_dl", r"g\s*/\s*dl"),
+    ("g_l", r"g\s*/\s*l|grams?\s+per\s+lit(?:er|re)"),
+    ("x10e9_l", r"(?:x|\*)\s*10\s*\^?\s*9\s*/\s*l|x\s*109\s*/\s*l"),
+    ("per_ul", r"/\s*(?:mm3|ul|mcl)|cells\s*/\s*(?:mm3|ul)"),
+    ("u_l", r"u\s*/\s*l|iu\s*/\s*l"),
+    ("seconds", r"s(?:ec(?:onds?)?)?\b"),
+]
+_UNIT_RE = re.compile(r"\s*(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _UNITS) + ")")
+_FITS: dict[str, tuple[str | None, ...]] = {
+    "creatinine": ("mg_dl", "umol_l", "mmol_l", "x_uln"),
+    "creatinine_clearance": ("ml_min",),
+    "gfr": ("ml_min",),
+    "bilirubin": ("mg_dl", "umol_l", "x_uln"),
+    "alt": ("x_uln", "u_l"),
+    "ast": ("x_uln", "u_l"),
+    "lvef": ("pct", None),
+    "shortening_fraction": ("pct", None),
+    "spo2": ("pct", None),
+    "inr": (None, "x_uln"),
+    "aptt": ("x_uln", "seconds"),
+    "platelets": ("x10e9_l", "per_ul", None),
+    "anc": ("x10e9_l", "per_ul", None),
+    "alc": ("x10e9_l", "per_ul", None),
+    "hemoglobin": ("g_dl", "g_l"),
+}
+_STOP_RE = re.compile(r"[;.](?:\s|$)|\n\s*\n")
+_OR_VALUE_RE = re.compile(r"\s*(?:,\s*)?or\s+")
+
+
+def _unit(folded: str, pos: int) -> tuple[str | None, int]:
+    u = _UNIT_RE.match(folded, pos)
+    if u is None or u.lastgroup is None:
+        return None, pos
+    return u.lastgroup, u.end()
+
+
+def _fit(analyte: str, unit: str | None, value: float) -> tuple[str | None, float] | None:
+    if analyte in ("lvef", "shortening_fraction", "spo2") and unit is None:
+        if 0 < value <= 1:
+            return "pct", value * 100
+        if 15 <= value <= 100:
+            return "pct", value
+        return None
+    if analyte in ("platelets", "anc", "alc") and unit is None and value < 10:
+        return None
+    if unit not in _FITS.get(analyte, ()):
+        return None
+    return unit, value
+
+
+def find_labs(text: str, folded: str) -> list[Constraint]:
+    mentions = _mentions(text, folded)
+    out: list[Constraint] = []
+    seen: set[tuple[str, str | None]] = set()
+    alt_id = 0
+    last_value_end = -1
+    last_alt_group: list[int] = []
+    i = 0
+    while i < len(mentions):
+        subjects = [mentions[i]]
+        while i + 1 < len(mentions) and _JOINER_RE.fullmatch(
+            folded[subjects[-1].end() : mentions[i + 1].start()]
+        ):
+            i += 1
+            subjects.append(mentions[i])
+        i += 1
+        nxt = mentions[i].start() if i < len(mentions) else len(folded)
+        stop_m = _STOP_RE.search(folded, subjects[-1].end())
+        limit = min(nxt, subjects[-1].end() + 60, stop_m.start() if stop_m else len(folded))
+        values = _values(folded, subjects[-1].end(), limit)
+        if not values:
+            continue
+        names: list[str] = []
+        for s in subjects:
+            for name in s.name.split("+"):
+                if name not in names:
+                    names.append(name)
+        between = folded[last_value_end : subjects[0].start()] if last_value_end >= 0 else ""
+        chained_or = bool(
+            last_value_end >= 0 and re.search(r"\bor\b", between)
+        ) and not _STOP_RE.search(between)
+        new: list[Constraint] = []
+        multi = len(values) > 1
+        for op, value, unit, end in values:
+            for name in names:
+                fitted = _fit(name, unit, value)
+                if fitted is None or (name, fitted[0]) in seen:
+                    continue
+                seen.add((name, fitted[0]))
+                attrs: dict[str, Any] = {
+                    "analyte": name,
+                    "op": op,
+                    "value": clean_value(round(fitted[1], 4)),
+                    "unit": fitted[0],
+                }
+                new.append(Constraint("lab", attrs, (subjects[0].start(), end)))
+        if not new:
+            continue
+        if chained_or or multi:
+            if chained_or and last_alt_group:
+                group_id = out[last_alt_group[0]].alternative
+                if group_id is None:
+                    alt_id += 1
+                    group_id = alt_id
+                    for k in last_alt_group:
+                        out[k] = _with_alt(out[k], group_id)
+            else:
+                alt_id += 1
+                group_id = alt_id
+            new = [_with_alt(c, group_id) for c in new]
+        last_alt_group = list(range(len(out), len(out) + len(new)))
+        out.extend(new)
+        last_value_end = values[-1][3]
+    return out
+
+
+def _with_alt(c: Constraint, alt: int | None) -> Constraint:
+    return Constraint(c.type, c.attrs, c.span, alt)
+
+
+def _values(folded: str, start: int, limit: int) -> list[tuple[str, float, str | None, int]]:
+    """The first comparator + number + unit after an analyte, and "or < N unit" alternatives."""
+    out: list[tuple[str, float, str | None, int]] = []
+    pos = start
+    while True:
+        m = COMP_NUM_RE.search(folded, pos, limit if not out else min(len(folded), pos + 25))
+        if m is None:
+            break
+        if out:
+            cont = _OR_VALUE_RE.match(folded, pos)
+            if cont is None or m.start() > cont.end():
+                break
+        op = op_of(m)
+        value = parse_number(m.group("num"))
+        unit, end = _unit(folded, m.end())
+        post = POSTFIX_RE.match(folded, end)
+        if post is not None:
+            op = op_of(post) or op
+        if op is None:
+            break
+        out.append((op, value, unit, end))
+        pos = end
+    if not out:
+        # "50% or more"
+        num = re.compile(r"(?P<num>\d+(?:[.,]\d+)?)").search(folded, start, limit)
+        if num is not None:
+            unit, end = _unit(folded, num.end())
+            post = POSTFIX_RE.match(folded, end)
+            op = op_of(post) if post else None
+            if op is not None:
+                out.append((op, parse_number(num.group("num")), unit, post.end() if post else end))
+    return out
+
+
+def _real_mention(text: str, name: str, start: int, end: int) -> bool:
+    """Short abbreviations must be written as such ("Cr", "ALT"), not "CR" (remission) or "alt"."""
+    raw = text[start:end]
+    if name == "creatinine" and raw in ("CR", "cr"):
+        return False
+    if name in ("alt", "ast") and len(raw) == 3 and not raw.isupper():
+        return False
+    if name in ("lvef", "shortening_fraction") and len(raw) == 2 and not raw.isupper():
+        return False
+    return not (name == "hemoglobin" and raw == "hb" and not raw.isupper())

@@ -1,0 +1,290 @@
+"""Prior therapy: CAR-T, CD19-directed therapy, blinatumomab, inotuzumab, transplant, gene therapy,
+TKIs, chemotherapy, investigational agents, radiotherapy, steroids, immunosuppression, DLI.
+
+``requirement`` is the item's meaning: an exclusion "Prior CAR-T therapy" is ``excluded``; an
+inclusion "relapsed after CD19 CAR-T" is ``required``; "prior blinatumomab is allowed" and
+"patients with a prior HSCT must be >= 3 months from it" are ``allowed``; an inclusion "no prior
+CAR-T" is ``excluded``. A negated exclusion is too easy to misread and is left out. Mentions of
+the study's own product ("prior to CTL019 infusion") are not prior therapy. Washouts give
+``within_days`` ("within 4 weeks" -> 28); "at least 100 days from transplant" gives
+``min_days_since``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cartnav.criteria.negation import in_exception, negated_before
+from cartnav.criteria.text import has_any
+from cartnav.criteria.units import DURATION, DURATION_RE, duration_days
+from cartnav.domain.criterion import Constraint, ItemKind
+
+_TX = r"(?:transplant\w*|hsct|hct|sct|bmt)\b"
+_STEM = (
+    r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
+    r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+|progenitor\s+cell\s+)?"
+)
+_TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or explicit cue)
+    (
+        "car_t",
+        r"\bcar[- ]?t\b(?:[- ]cells?)?|\bcar[- ]nk\b|chimeric\s+antigen\s+receptor(?:[- ]\w+)?|"
+        r"\bcart\b|\bcar\s+(?:t[- ]?)?(?:cells?|therapy)|cd19[- ]?car\b|\bctl019\b|"
+        r"tisagenlecleucel|axicabtagene|brexucabtagene|lisocabtagene|obecabtagene|kymriah|"
+        r"yescarta|tecartus|breyanzi",
+        False,
+    ),
+    (
+        "cd19_directed",
+        r"anti-?\s*cd19(?:\s*(?:/|or)\s*anti-?\s*cd3)?(?:\s+(?:therapy|therapies|agents?|"
+        r"antibod\w+|treatment))?|cd19[- ](?:directed|targeted|targeting|specific)(?:\s+(?:therapy|"
+        r"therapies|agents?|treatment))?|targeting\s+cd19",
+        False,
+    ),
+    ("blinatumomab", r"blinatumomab|blincyto", False),
+    ("inotuzumab", r"inotuzumab(?:\s+ozogamicin)?|besponsa", False),
+    ("gene_therapy", r"gene\s+therap(?:y|ies)(?:\s+products?)?|gene[- ]modified\s+cell", False),
+    (
+        "allo_hsct",
+        rf"allogen(?:e)?ic\s+{_STEM}{_TX}|allo-?\s*h?sct\b|allo-?hct\b|allo\s+{_TX}",
+        False,
+    ),
+    ("auto_hsct", rf"autologous\s+{_STEM}{_TX}|auto-?\s*h?sct\b", False),
+    (
+        "hsct",
+        rf"(?:hematopoietic|haematopoietic|haemopoietic|hemopoietic)\s+(?:stem\s+)?cells?\s+"
+        rf"{_TX}|stem\s+cells?\s+{_TX}|bone\s+marrow\s+{_TX}|\bhsct\b|\bhct\b|\bsct\b|\bbmt\b",
+        False,
+    ),
+    (
+        "tki",
+        r"tyrosine\s+kinase\s+inhibitors?|\btkis?\b|imatinib|dasatinib|ponatinib|nilotinib",
+        True,
+    ),
+    ("donor_lymphocyte_infusion", r"donor\s+lymphocyte\s+infusions?(?:\s*\(dli\))?|\bdli\b", True),
+    (
+        "investigational_agent",
+        r"investigational\s+(?:medicinal\s+)?(?:products?|agents?|drugs?|therap\w+|treatments?)|"
+        r"(?:other|another)\s+(?:interventional\s+)?clinical\s+(?:trials?|stud(?:y|ies))",
+        True,
+    ),
+    ("radiotherapy", r"radiotherapy|radiation\s+therapy|irradiation", True),
+    (
+        "steroids",
+        r"(?:systemic\s+)?(?:cortico)?steroids?(?:\s+therapy)?|glucocorticoids?(?:\s+therapy)?|"
+        r"prednisone|prednisolone|dexamethasone",
+        True,
+    ),
+    ("immunosuppression", r"immunosuppress\w*(?:\s+(?:therapy|agents?|drugs?|treatment))?", True),
+    ("chemotherapy", r"(?:cytotoxic\s+)?chemotherap(?:y|ies)", True),
+]
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "car_t": (
+        "car-",
+        "car ",
+        "cart",
+        "chimeric",
+        "ctl019",
+        "cabtagene",
+        "leucel",
+        "kymriah",
+        "yescarta",
+        "tecartus",
+        "breyanzi",
+        "cd19car",
+    ),
+    "cd19_directed": ("cd19",),
+    "blinatumomab": ("blin",),
+    "inotuzumab": ("inotuzumab", "besponsa"),
+    "gene_therapy": ("gene therap", "gene-modified", "gene modified"),
+    "allo_hsct": ("allogen", "allo-", "allohsct", "allosct", "allohct", "allo "),
+    "auto_hsct": ("autologous", "auto-", "autohsct", "autosct", "auto "),
+    "hsct": ("transplant", "hsct", "hct", "sct", "bmt"),
+    "tki": ("tki", "kinase", "tinib"),
+    "donor_lymphocyte_infusion": ("dli", "donor lymph"),
+    "investigational_agent": ("investigational", "clinical trial", "clinical stud"),
+    "radiotherapy": ("radiotherap", "radiation therap", "irradiat"),
+    "steroids": ("steroid", "cortic", "predniso", "dexameth"),
+    "immunosuppression": ("immunosupp",),
+    "chemotherapy": ("chemotherap",),
+}
+THERAPY_KEYS = tuple(sorted({k for keys in _TRIGGERS.values() for k in keys}))
+_COMPILED = [(name, re.compile(p), strict, _TRIGGERS[name]) for name, p, strict in _TERMS]
+_CUE_BEFORE_RE = re.compile(
+    r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
+    r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
+    r"post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
+    r"have\s+had|has\s+had|had|current|concurrent|ongoing|on)\b"
+)
+_CUE_AFTER_RE = re.compile(
+    r"[\s\w()/-]{0,30}?\b(?:within|in\s+the\s+(?:last|past|previous)|is\s+allowed|are\s+allowed|"
+    r"permitted|must\s+be\s+(?:stopped|discontinued|completed)|were\s+used|was\s+used|"
+    r"are\s+used|is\s+used|used)\b"
+)
+_STUDY_BEFORE_RE = re.compile(
+    r"(?:prior\s+to|before|at\s+the\s+time\s+of|until|day\s+of|after|following|post|infused)\s+"
+    r"(?:the\s+)?(?:study\s+|planned\s+|scheduled\s+|first\s+)?(?:[\w-]+\s+)?$"
+)
+_STUDY_AFTER_RE = re.compile(
+    r"[\s-]*(?:cells?\s+|t[- ]cells?\s+|products?\s+)?(?:infusion|administration|manufactur\w*|"
+    r"treatment\s+in\s+this|apheresis|collection|reinfusion)"
+)
+_ALLOWED_RE = re.compile(
+    r"\b(?:allowed|permitted|acceptable|(?:is|are)\s+eligible|"
+    r"may\s+(?:have\s+(?:had|received|undergone)|be\s+(?:included|enrolled|eligible))|"
+    r"can\s+be\s+(?:included|enrolled)|not\s+(?:be\s+)?excluded|not\s+an?\s+exclusion)\b"
+)
+_CONDITIONAL_RE = re.compile(
+    r"(?:patients?|subjects?|participants?|those|individuals?|recipients?)\s+(?:with|who\s+(?:have|has)"
+    r"\s+(?:had|received|undergone))\s+(?:an?\s+)?(?:history\s+of\s+)?(?:an?\s+)?(?:prior\s+|previous\s+)?"
+    r"(?:[\w-]+\s+){0,3}$|^\s*(?:if|for)\b"
+)
+_WITHIN_RE = re.compile(
+    rf"(?:within|in\s+the\s+(?:last|past|previous)|during\s+the\s+(?:last|past))\s+(?:the\s+)?"
+    rf"(?:last\s+|past\s+|previous\s+|prior\s+)?{DURATION}"
+    rf"|(?:[<>]|less\s+than|fewer\s+than|more\s+than|at\s+least|≥|>=)?\s*{DURATION}"
+    rf"\s+(?:prior|before|of\s+(?:screening|enrol|enrollment|registration|study))"
+)
+_SINCE_RE = re.compile(
+    rf"(?:at\s+least|≥|>=|>|more\s+than|over|greater\s+than)\s*{DURATION}\s+"
+    rf"(?:from|since|after|post)"
+)
+_STRONG_CUE_RE = re.compile(
+    r"\b(?:prior|previous(?:ly)?|history\s+of|received|undergone|underwent|treated\s+with|"
+    r"treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|post|following|failed|"
+    r"failure\s+of|refractory\s+to|relapsed?|have\s+had|has\s+had|had)\b"
+)
+_PLANNED_RE = re.compile(
+    r"(?:planned|future|candidates?\s+for|eligible\s+for|ineligible\s+for|suitable\s+for|"
+    r"unsuitable\s+for|contraindicat\w*\s+(?:to|for)|available|bridge\s+to|prior\s+to|before)\s+"
+    r"(?:[\w-]+\s+){0,2}$"
+)
+_DURATION_KEYS = ("day", "week", "wk", "month", "mo", "year", "yr", "hour", "hr", " h")
+_SENTENCE_RE = re.compile(r"[.;](?:\s|$)")
+
+
+def _sentence(folded: str, start: int, end: int) -> tuple[int, int]:
+    s = 0
+    for m in _SENTENCE_RE.finditer(folded, 0, start):
+        s = m.end()
+    e_m = _SENTENCE_RE.search(folded, end)
+    return s, (e_m.start() if e_m else len(folded))
+
+
+def _days(folded: str, rx: re.Pattern[str], lo: int, hi: int, near: int) -> int | None:
+    best: tuple[int, int] | None = None
+    for m in rx.finditer(folded, lo, hi):
+        d = DURATION_RE.search(m.group(0))
+        if d is None:
+            continue
+        days = duration_days(d.group("n"), d.group("unit"))
+        dist = abs(m.start() - near)
+        if best is None or dist < best[0]:
+            best = (dist, days)
+    return best[1] if best else None
+
+
+def find_therapy(
+    folded: str, kind: ItemKind, exceptions: list[tuple[int, int, int]], post_hsct: bool
+) -> list[Constraint]:
+    taken: list[tuple[int, int]] = []
+    out: list[Constraint] = []
+    seen: set[str] = set()
+    for name, rx, strict, keys in _COMPILED:
+        if not has_any(folded, keys):
+            continue
+        for m in rx.finditer(folded):
+            start, end = m.start(), m.end()
+            if any(not (end <= a or start >= b) for a, b in taken):
+                continue
+            taken.append((start, end))
+            if name in seen or in_exception(exceptions, start):
+                continue
+            c = _constraint(folded, kind, name, start, end, strict, post_hsct)
+            if c is not None:
+                seen.add(name)
+                out.append(c)
+    if "hsct" in seen and ("allo_hsct" in seen or "auto_hsct" in seen):
+        out = [c for c in out if c.attrs["therapy"] != "hsct"]
+    return _assign_durations(folded, out)
+
+
+def _assign_durations(folded: str, found: list[Constraint]) -> list[Constraint]:
+    """Give each washout / time-since phrase to the nearest therapy in its sentence."""
+    if not found:
+        return found
+    attrs = [dict(c.attrs, within_days=None) for c in found]
+    if not has_any(folded, _DURATION_KEYS):
+        return found
+    for key, rx in (("within_days", _WITHIN_RE), ("min_days_since", _SINCE_RE)):
+        for m in rx.finditer(folded):
+            d = DURATION_RE.search(m.group(0))
+            if d is None:
+                continue
+            s_start, s_end = _sentence(folded, m.start(), m.end())
+            best: tuple[int, int] | None = None
+            for i, c in enumerate(found):
+                if not s_start <= c.span[0] < s_end:
+                    continue
+                dist = min(abs(c.span[1] - m.start()), abs(m.end() - c.span[0]))
+                if best is None or dist < best[0]:
+                    best = (dist, i)
+            if best is not None and attrs[best[1]].get(key) is None:
+                attrs[best[1]][key] = duration_days(d.group("n"), d.group("unit"))
+    return [Constraint(c.type, a, c.span, c.alternative) for c, a in zip(found, attrs, strict=True)]
+
+
+def _constraint(
+    folded: str, kind: ItemKind, name: str, start: int, end: int, strict: bool, post_hsct: bool
+) -> Constraint | None:
+    s_start, s_end = _sentence(folded, start, end)
+    before = folded[max(s_start, start - 60) : start]
+    after = folded[end : min(s_end, end + 40)]
+    if _STUDY_BEFORE_RE.search(before) and _STUDY_AFTER_RE.match(after):
+        return None  # the study's own infusion, not a prior therapy
+    if name == "car_t" and not _STRONG_CUE_RE.search(before[-50:]):
+        return None  # CAR-T named without a past-treatment cue is usually the study's own
+    if _PLANNED_RE.search(before):
+        return None  # a future or hypothetical transplant, not a prior one
+    timed = has_any(folded, _DURATION_KEYS)
+    within = _days(folded, _WITHIN_RE, s_start, s_end, start) if timed else None
+    since = _days(folded, _SINCE_RE, s_start, s_end, start) if timed else None
+    cue = _CUE_BEFORE_RE.search(before[-45:]) is not None or _CUE_AFTER_RE.match(after) is not None
+    if strict and within is None and not (kind == "exclusion" and cue):
+        return None
+    leading = folded[:start].strip(" *-:\t\n") == ""
+    if not strict and not cue and within is None and since is None and not leading:
+        return None
+    if (
+        name == "car_t"
+        and re.match(r"ctl019|tisagen", folded[start:end])
+        and not re.search(r"\b(?:prior|previous|history|received|failed)\b", before)
+    ):
+        return None  # the study's own product named in passing
+    if (
+        name in ("hsct", "allo_hsct", "auto_hsct")
+        and post_hsct
+        and since is None
+        and re.search(
+            r"(?:relapse|recur)\w*\s+(?:[\w()/]+\s+){0,4}?(?:after|post|following)[- ]\s*\S*\s*$",
+            folded[max(s_start, start - 60) : start],
+        )
+    ):
+        return None  # "relapse after transplant" is a disease status, not a therapy item
+    negated = negated_before(folded, start, 40)
+    sentence = folded[s_start:s_end]
+    conditional = _CONDITIONAL_RE.search(folded[max(s_start, start - 70) : start]) is not None
+    requirement: str
+    if kind == "inclusion":
+        if negated:
+            requirement = "excluded"
+        elif _ALLOWED_RE.search(sentence) or conditional:
+            requirement = "allowed"
+        else:
+            requirement = "required"
+    else:
+        if negated:
+            return None
+        requirement = "allowed" if _ALLOWED_RE.search(sentence) else "excluded"
+    attrs: dict[str, Any] = {"therapy": name, "requirement": requirement, "within_days": None}
+    return Constraint("prior_therapy", attrs, (start, end))

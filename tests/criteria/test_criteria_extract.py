@@ -1,0 +1,995 @@
+"""Constraint extraction, one parametrized table per constraint type.
+
+The phrasings are taken from the shared registry texts (legacy XML, API v2, CAR-T listing pages)
+or follow their written forms. Each case says which constraints must be present (a subset of
+their attributes) and which types must be absent, so a wrong extra constraint fails too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cartnav.criteria import extract_constraints
+from cartnav.domain.criterion import Constraint, ItemKind
+
+Expect = tuple[str, dict[str, Any]]
+
+
+def _matches(c: Constraint, ctype: str, attrs: dict[str, Any]) -> bool:
+    return c.type == ctype and all(c.attrs.get(k) == v for k, v in attrs.items())
+
+
+def check(text: str, kind: ItemKind, expected: list[Expect], absent: tuple[str, ...] = ()) -> None:
+    found = extract_constraints(text, kind)
+    for ctype, attrs in expected:
+        assert any(_matches(c, ctype, attrs) for c in found), (text, ctype, attrs, found)
+    for ctype in absent:
+        assert not any(c.type == ctype for c in found), (text, ctype, found)
+    for c in found:
+        assert 0 <= c.span[0] < c.span[1] <= len(text)
+
+
+AGE = [
+    ("range-dash", "Age: 18-65 years", 18, 65),
+    ("range-to", "Age 3 to 21 years", 3, 21),
+    ("range-aged", "Male or female patients aged 1-24 years with high risk relapsed ALL", 1, 24),
+    ("range-old", "Age 3-70 years old;", 3, 70),
+    ("range-no-unit", "Age 6 to 65", 6, 65),
+    ("range-months", "Be aged 6 months - 17.99 years of age", 0.5, 17.99),
+    ("range-inclusive", "Aged 18 to 70 years old (inclusive), male or female;", 18, 70),
+    ("range-years-years", "13 Years to 70 Years, Male and female;", 13, 70),
+    (
+        "screening-to-diagnosis",
+        "Age 3 at the time of screening to age 21 at the time of initial diagnosis",
+        3,
+        21,
+    ),
+    ("ge", "Aged ≥ 18 years;", 18, None),
+    ("ge-ascii", "Age >= 18 years at the time of consent", 18, None),
+    ("or-older", "Age 18 or older", 18, None),
+    ("years-of-age-or-older", "18 years of age or older", 18, None),
+    ("le", "Age ≤ 21 years and weight ≥ 6 kg at the time of assent", None, 21),
+    (
+        "younger-than",
+        "All subjects must be younger than 26 years old at the time of consent",
+        None,
+        26,
+    ),
+    (
+        "or-younger",
+        "Children and young adults (age 24 years or younger) with relapsed CD19+ malignancy",
+        None,
+        24,
+    ),
+    (
+        "words-ge-le",
+        "Greater than or equal to 3 years of age and less than or equal to 30 years of age",
+        3,
+        30,
+    ),
+    ("gt-lt", "Recipients \\>1 year to \\<35 years of age with AML", 1, 35),
+    ("fullwidth", "年龄 Age：18-65 years", 18, 65),
+    ("between", "Patients between 1 and 25 years of age", 1, 25),
+]
+
+
+@pytest.mark.parametrize(("text", "lo", "hi"), [c[1:] for c in AGE], ids=[c[0] for c in AGE])
+def test_age(text: str, lo: float | None, hi: float | None) -> None:
+    check(text, "inclusion", [("age", {"min_years": lo, "max_years": hi})])
+
+
+NOT_AGE = [
+    (
+        "performance-ages",
+        "Karnofsky (age ≥ 16 years) or Lansky (age < 16 years) performance status ≥ 50",
+    ),
+    ("childbearing", "Women of childbearing age (15-49 years old) must have a pregnancy test"),
+    (
+        "consent-age",
+        "For subjects \\< 18 years old their legal guardian must give informed consent",
+    ),
+    ("life-expectancy", "Life expectancy less than 2 years"),
+    ("relapse-count", "2 or more relapses after CR."),
+    ("antigen-plus", "CD19+ ALL patients with any of the following:"),
+    ("disease-free", "unless disease free for at least 3 years"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in NOT_AGE], ids=[c[0] for c in NOT_AGE])
+def test_not_age(text: str) -> None:
+    check(text, "inclusion", [], absent=("age",))
+
+
+DISEASE = [
+    ("b-cell-all", "Relapsed or refractory pediatric B-cell ALL.", "B-ALL"),
+    (
+        "b-precursor",
+        "Relapsed or refractory B-precursor ALL defined as one of the following:",
+        "B-ALL",
+    ),
+    ("b-lineage", "high risk relapsed/refractory B-lineage ALL, AND:", "B-ALL"),
+    ("cd19-positive-all", "CD19 positive B-cell acute lymphoblastic leukemia;", "B-ALL"),
+    ("b-all-abbrev", "Patients with relapse/refractory B-ALL.", "B-ALL"),
+    ("bcp-all", "BCP-ALL in second relapse", "B-ALL"),
+    (
+        "b-cell-line",
+        "Primary resistant or relapsed B-cell line acute lymphoblastic leukemia;",
+        "B-ALL",
+    ),
+    (
+        "b-cell-derived",
+        "Recurrent or refractory B cell derived acute lymphoblastic leukemia (ALL)",
+        "B-ALL",
+    ),
+    ("t-all", "relapsed/refractory T-cell acute lymphoblastic leukemia", "T-ALL"),
+    ("t-lbl", "T-cell lymphoblastic lymphoma", "T-LBL"),
+    ("all-plain", "Relapsed or refractory acute lymphocyte leukemia with CD19 positive", "ALL"),
+    ("all-abbrev", "Any relapse of ALL after stem cell transplant", "ALL"),
+    ("leukaemia-spelling", "early bone marrow relapse of acute lymphoblastic leukaemia", "ALL"),
+    ("aml", "Relapsed/Refractory AML patients", "AML"),
+    ("aml-words", "acute myeloid leukemia in second or greater relapse", "AML"),
+    ("mpal", "Mixed phenotype acute leukemia", "MPAL"),
+    ("cll", "Symptomatic chronic lymphocytic leukemia", "CLL"),
+    (
+        "nhl",
+        "including acute lymphoblastic leukemia, chronic lymphocytic leukemia and "
+        "Non Hodgkin's lymphoma.",
+        "NHL",
+    ),
+    ("dlbcl", "Diffuse large B-cell lymphoma", "DLBCL"),
+    ("fl", "Symptomatic follicular lymphoma", "FL"),
+    ("mcl", "Mantle cell lymphoma in the first relapse", "MCL"),
+    ("mm", "Multiple myeloma;", "MM"),
+    ("burkitt", "Patients with Burkitt's lymphoma/leukemia", "Burkitt"),
+    ("cml", "chronic myeloid leukemia in blast crisis", "CML"),
+    ("mds", "myelodysplastic syndrome", "MDS"),
+]
+
+
+@pytest.mark.parametrize(("text", "disease"), [c[1:] for c in DISEASE], ids=[c[0] for c in DISEASE])
+def test_disease(text: str, disease: str) -> None:
+    check(text, "inclusion", [("disease", {"disease": disease, "negated": False})])
+
+
+def test_disease_other_than_is_negated() -> None:
+    check(
+        "B-ALL other than Burkitt lymphoma",
+        "inclusion",
+        [
+            ("disease", {"disease": "B-ALL", "negated": False}),
+            ("disease", {"disease": "Burkitt", "negated": True}),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "not_disease"),
+    [
+        ("Patients with non-B cell acute leukemia;", "B-ALL"),
+        ("non-Hodgkin lymphoma", "Hodgkin"),
+        (
+            "Patients with Burkitt's lymphoma/leukemia (i.e. patients with mature B-cell ALL)",
+            "B-ALL",
+        ),
+        ("Small cell lung cancer in all patients", "ALL"),
+        ("CLL-1 positive AML", "CLL"),
+        ("INCLUSION CRITERIA FOR ALL PATIENTS", "ALL"),
+    ],
+    ids=["non-b", "non-hodgkin", "illustration", "english-all", "cll1-antigen", "shouting"],
+)
+def test_not_disease(text: str, not_disease: str) -> None:
+    found = extract_constraints(text, "exclusion")
+    assert not any(c.type == "disease" and c.attrs["disease"] == not_disease for c in found)
+
+
+ANTIGEN = [
+    (
+        "cd19-plus",
+        "Diagnosed as CD19+ B-cell acute lymphoblastic leukemia;",
+        "CD19",
+        "positive",
+        None,
+    ),
+    ("cd19-positive", "B cells are positive for CD19 expression;", "CD19", "positive", None),
+    (
+        "cd19-expression",
+        "documentation of CD19 tumor expression in bone marrow",
+        "CD19",
+        "positive",
+        None,
+    ),
+    (
+        "cd19-expressing",
+        "relapsed or refractory CD19-expressing B cell ALL",
+        "CD19",
+        "positive",
+        None,
+    ),
+    (
+        "threshold-greater",
+        "CD19 expression must be detected on greater than 30% by flow cytometry",
+        "CD19",
+        "positive",
+        30,
+    ),
+    (
+        "cd7-threshold",
+        "CD7 on leukemia is >30% positive detected with flow cytometry.",
+        "CD7",
+        "positive",
+        30,
+    ),
+    (
+        "cd7-rate",
+        "CD7 positive by flow cytometry, with the positive rate of tumor ≥ 30%",
+        "CD7",
+        "positive",
+        30,
+    ),
+    (
+        "cll1",
+        "Flow cytometry confirmed the AML Blast CLL-1 expression positive",
+        "CLL1",
+        "positive",
+        None,
+    ),
+    ("cd33", "CD33 positive AML", "CD33", "positive", None),
+    ("cd123", "CD123+ blasts", "CD123", "positive", None),
+    ("bcma", "BCMA positive myeloma", "BCMA", "positive", None),
+    ("negative", "CD19 negative relapse", "CD19", "negative", None),
+    ("loss", "loss of CD19 expression", "CD19", "negative", None),
+    ("chinese", "CD19阳性的B细胞急性淋巴细胞白血病", "CD19", "positive", None),
+    (
+        "parenthesis",
+        "Cluster of Differentiation 19 (CD19) positive B cell malignancies",
+        "CD19",
+        "positive",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "antigen", "expression", "pct"), [c[1:] for c in ANTIGEN], ids=[c[0] for c in ANTIGEN]
+)
+def test_antigen(text: str, antigen: str, expression: str, pct: float | None) -> None:
+    check(
+        text,
+        "inclusion",
+        [("antigen", {"antigen": antigen, "expression": expression, "threshold_pct": pct})],
+    )
+
+
+def test_antigen_alternatives() -> None:
+    found = extract_constraints(
+        "Documentation of CD19 and or CD22 expression on leukaemic blasts", "inclusion"
+    )
+    alts = {c.attrs["antigen"]: c.alternative for c in found if c.type == "antigen"}
+    assert (
+        set(alts) == {"CD19", "CD22"} and alts["CD19"] is not None and alts["CD19"] == alts["CD22"]
+    )
+    found = extract_constraints("Positive for any of CD33, CD38, CD123, or Muc1.", "inclusion")
+    assert {c.attrs["antigen"] for c in found if c.type == "antigen"} == {
+        "CD33",
+        "CD38",
+        "CD123",
+        "MUC1",
+    }
+    assert len({c.alternative for c in found if c.type == "antigen"}) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior anti-CD19 therapy",
+        "CD19 CAR-T cell infusion",
+        "CD19-directed therapy",
+        "Absolute blood CD3+ T cell count ≥100/μl",
+        "CD19+ count ≥ 50 cells/mcl",
+    ],
+    ids=["anti", "car", "directed", "count", "cd19-count"],
+)
+def test_not_antigen_expression(text: str) -> None:
+    check(text, "exclusion", [], absent=("antigen",))
+
+
+STATUS = [
+    ("r-or-r", "Relapsed or refractory pediatric B-cell ALL.", "relapsed_or_refractory", {}),
+    ("r-slash-r", "Relapsed/Refractory AML patients", "relapsed_or_refractory", {}),
+    ("recurrent", "Recurrent or refractory B cell ALL", "relapsed_or_refractory", {}),
+    ("rr-abbrev", "Patients with r/r ALL", "relapsed_or_refractory", {}),
+    (
+        "relapse-or-be",
+        "Patients must relapse or be refractory after at least two lines of therapy.",
+        "relapsed_or_refractory",
+        {},
+    ),
+    ("second", "2nd or greater Bone Marrow (BM) relapse OR.", "second_or_later_relapse", {}),
+    ("second-words", "Second or greater relapse; OR,", "second_or_later_relapse", {}),
+    ("ge-2nd", "ALL post ≥ 2nd relapse", "second_or_later_relapse", {}),
+    ("two-or-more", "2 or more relapses after CR.", "second_or_later_relapse", {}),
+    (
+        "post-sct",
+        "Any BM relapse after allogeneic stem cell transplantation (SCT)",
+        "post_hsct",
+        {},
+    ),
+    ("post-hsct-abbrev", "Relapse after alloHSCT OR", "post_hsct", {}),
+    ("post-transplant-relapse", "or second post-transplant relapse (or higher)", "post_hsct", {}),
+    ("primary-refractory", "Primary refractory disease", "primary_refractory", {}),
+    ("induction-failure", "Induction failure, no CR after course 2", "primary_refractory", {}),
+    ("refractory", "Refractory disease despite salvage therapy", "refractory", {}),
+    ("relapsed", "HR first relapse; OR,", "relapsed", {}),
+    (
+        "mrd-power",
+        "Minimal/Measurable Residual Disease (MRD) positive (threshold 10^-4 by flow)",
+        "mrd_positive",
+        {"threshold": 0.0001},
+    ),
+    (
+        "mrd-hyphen",
+        "ALL with MRD >10-4 prior to planned stem cell transplant",
+        "mrd_positive",
+        {"threshold": 0.0001, "op": ">"},
+    ),
+    (
+        "mrd-super",
+        "BM minimal residual disease (MRD) ≥10-³ prior to planned SCT",
+        "mrd_positive",
+        {"threshold": 0.001, "op": ">="},
+    ),
+    (
+        "mrd-mantissa",
+        "persistent high level MRD (currently > 5 x 10-3 at week 14)",
+        "mrd_positive",
+        {"threshold": 0.005},
+    ),
+    (
+        "mrd-pct-comma",
+        "Induction failure or MRD\\>0,1% after 3 courses",
+        "mrd_positive",
+        {"threshold": 0.001},
+    ),
+    ("mrd-pct", "MRD ≥ 0.01% by flow cytometry", "mrd_positive", {"threshold": 0.0001}),
+    ("mrd-times", "MRD ≥ 1×10⁻⁴", "mrd_positive", {"threshold": 0.0001}),
+    (
+        "mrd-or-more",
+        "minimal residual disease (0.1% or greater)",
+        "mrd_positive",
+        {"threshold": 0.001, "op": ">="},
+    ),
+    (
+        "blasts",
+        "Bone marrow with ≥ 5% lymphoblasts by morphologic assessment at screening.",
+        "active_disease",
+        {"threshold": 5, "op": ">="},
+    ),
+    (
+        "blasts-paren",
+        "Morphological disease in the bone marrow (> 5% blasts)",
+        "active_disease",
+        {"threshold": 5, "op": ">"},
+    ),
+    ("isolated-em", "Isolated extra-medullary disease relapse", "isolated_extramedullary", {}),
+    ("extramedullary", "Patients with extramedullary relapse (EMR).", "extramedullary", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "attrs"), [c[1:] for c in STATUS], ids=[c[0] for c in STATUS]
+)
+def test_disease_status(text: str, status: str, attrs: dict[str, Any]) -> None:
+    check(text, "inclusion", [("disease_status", {"status": status, **attrs})])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["No evidence of relapse", "MRD negative", "MRD-negative complete remission"],
+    ids=["no-relapse", "mrd-negative", "mrd-neg-hyphen"],
+)
+def test_status_negated_is_left_out(text: str) -> None:
+    found = extract_constraints(text, "inclusion")
+    assert not any(
+        c.type == "disease_status" and c.attrs["status"] in ("relapsed", "mrd_positive")
+        for c in found
+    )
+
+
+THERAPY = [
+    (
+        "gene-therapy",
+        "exclusion",
+        "Treatment with any prior gene therapy product",
+        "gene_therapy",
+        "excluded",
+        None,
+    ),
+    (
+        "anti-cd19",
+        "exclusion",
+        "Has had treatment with any prior anti-CD19/anti-CD3 therapy",
+        "cd19_directed",
+        "excluded",
+        None,
+    ),
+    (
+        "prior-cart",
+        "exclusion",
+        "Prior treatment with any CAR-T cell therapy",
+        "car_t",
+        "excluded",
+        None,
+    ),
+    (
+        "relapse-after-cart",
+        "inclusion",
+        "Patients who have relapsed after prior CAR-T therapy",
+        "car_t",
+        "required",
+        None,
+    ),
+    ("no-prior-cart", "inclusion", "No prior CAR-T cell therapy", "car_t", "excluded", None),
+    (
+        "blina-allowed",
+        "inclusion",
+        "Prior blinatumomab is allowed",
+        "blinatumomab",
+        "allowed",
+        None,
+    ),
+    (
+        "blina-within",
+        "exclusion",
+        "Blinatumomab within 2 weeks prior to enrollment",
+        "blinatumomab",
+        "excluded",
+        14,
+    ),
+    (
+        "inotuzumab",
+        "exclusion",
+        "Prior inotuzumab ozogamicin within 12 weeks",
+        "inotuzumab",
+        "excluded",
+        84,
+    ),
+    (
+        "allo-within",
+        "exclusion",
+        "Allogeneic HSCT within 100 days before enrollment",
+        "allo_hsct",
+        "excluded",
+        100,
+    ),
+    (
+        "prior-allo",
+        "exclusion",
+        "Prior allogeneic stem cell transplant",
+        "allo_hsct",
+        "excluded",
+        None,
+    ),
+    (
+        "investigational",
+        "exclusion",
+        "Patient has an investigational medicinal product within the last 30 days prior to "
+        "screening.",
+        "investigational_agent",
+        "excluded",
+        30,
+    ),
+    (
+        "steroids",
+        "exclusion",
+        "Systemic glucocorticoid therapy within one week",
+        "steroids",
+        "excluded",
+        7,
+    ),
+    (
+        "steroids-hours",
+        "exclusion",
+        "Steroids: Therapeutic doses of steroids must be stopped > 72 hours prior to infusion.",
+        "steroids",
+        "excluded",
+        3,
+    ),
+    (
+        "dli",
+        "exclusion",
+        "Any donor lymphocyte infusions (DLI) must be completed > 6 weeks prior to infusion",
+        "donor_lymphocyte_infusion",
+        "excluded",
+        42,
+    ),
+    (
+        "chemo",
+        "exclusion",
+        "Patients receive cytotoxic chemotherapy or radiotherapy within 21 days before enrollment",
+        "radiotherapy",
+        "excluded",
+        21,
+    ),
+    (
+        "tki",
+        "exclusion",
+        "Tyrosine kinase inhibitors within 2 weeks before lymphodepleting chemotherapy",
+        "tki",
+        "excluded",
+        14,
+    ),
+    (
+        "immunosuppression",
+        "exclusion",
+        "Recent or current use of glucocorticoid or other immunosuppressor;",
+        "immunosuppression",
+        "excluded",
+        None,
+    ),
+    (
+        "less-than-months",
+        "exclusion",
+        "Autologous stem cell transplant less than 3 months before enrollment",
+        "auto_hsct",
+        "excluded",
+        90,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "therapy", "requirement", "within"),
+    [c[1:] for c in THERAPY],
+    ids=[c[0] for c in THERAPY],
+)
+def test_prior_therapy(
+    kind: ItemKind, text: str, therapy: str, requirement: str, within: int | None
+) -> None:
+    check(
+        text,
+        kind,
+        [
+            (
+                "prior_therapy",
+                {"therapy": therapy, "requirement": requirement, "within_days": within},
+            )
+        ],
+    )
+
+
+def test_time_since_transplant() -> None:
+    found = extract_constraints(
+        "Patients with a history of prior allogeneic HSCT must be at least 3 months from HSCT "
+        "at the time of infusion and have not received a donor lymphocyte infusion (DLI) within "
+        "the 28 days prior to apheresis.",
+        "inclusion",
+    )
+    by = {c.attrs["therapy"]: c.attrs for c in found if c.type == "prior_therapy"}
+    assert by["allo_hsct"]["requirement"] == "allowed" and by["allo_hsct"]["min_days_since"] == 90
+    assert by["donor_lymphocyte_infusion"]["requirement"] == "excluded"
+    assert by["donor_lymphocyte_infusion"]["within_days"] == 28
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("inclusion", "Ineligible for allogeneic SCT."),
+        ("inclusion", "ALL with MRD >10-4 prior to planned stem cell transplant"),
+        ("exclusion", "Steroids must be stopped 72 hours prior to CTL019 infusion"),
+        ("inclusion", "Patients voluntarily choose transfusion of anti-CD19 CAR-T cells"),
+        ("exclusion", "who may be at high-risk of receiving CAR-NK-CD19 cell treatment"),
+        ("inclusion", "Any BM relapse after allogeneic SCT OR"),
+    ],
+    ids=[
+        "ineligible",
+        "planned",
+        "study-infusion",
+        "study-product",
+        "study-product-2",
+        "status-only",
+    ],
+)
+def test_not_prior_therapy(kind: ItemKind, text: str) -> None:
+    found = extract_constraints(text, kind)
+    assert not any(
+        c.type == "prior_therapy" and c.attrs["therapy"] in ("allo_hsct", "hsct", "car_t")
+        for c in found
+    )
+
+
+PERFORMANCE = [
+    ("kps", "Karnofsky performance status >= 60", "karnofsky", ">=", 60, None),
+    ("kps-escaped", "KPS score \\>50 points;", "karnofsky", ">", 50, None),
+    (
+        "kps-words",
+        "Karnofsky Performance Status(KPS) score is more than 80.",
+        "karnofsky",
+        ">",
+        80,
+        None,
+    ),
+    ("ecog-range", "ECOG performance status of 0-1", "ecog", "<=", 1, None),
+    ("ecog-le", "ECOG score≤2;", "ecog", "<=", 2, None),
+    ("ecog-words", "Eastern Cooperative Oncology Group (ECOG) score 0-2.", "ecog", "<=", 2, None),
+    (
+        "ecog-before",
+        "0\\~1 score of physical status score of the eastern cancer cooperation group (ECOG).",
+        "ecog",
+        "<=",
+        1,
+        None,
+    ),
+    ("ecog-or", "ECOG performance status of 0 or 1", "ecog", "<=", 1, None),
+    ("lansky-child", "Lansky (age < 16 years) performance status ≥ 50", "lansky", ">=", 50, "<16"),
+    (
+        "karnofsky-patients",
+        "Patients ≥ 16 years of age: Karnofsky ≥ 50%",
+        "karnofsky",
+        ">=",
+        50,
+        ">=16",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "scale", "op", "value", "ages"),
+    [c[1:] for c in PERFORMANCE],
+    ids=[c[0] for c in PERFORMANCE],
+)
+def test_performance(text: str, scale: str, op: str, value: int, ages: str | None) -> None:
+    check(
+        text,
+        "inclusion",
+        [("performance", {"scale": scale, "op": op, "value": value, "ages": ages})],
+    )
+
+
+def test_performance_by_age_shares_value() -> None:
+    found = extract_constraints(
+        "Karnofsky (age ≥ 16 years) or Lansky (age < 16 years) performance status ≥ 50 "
+        "at screening",
+        "inclusion",
+    )
+    got = {
+        (c.attrs["scale"], c.attrs["ages"], c.attrs["op"], c.attrs["value"])
+        for c in found
+        if c.type == "performance"
+    }
+    assert got == {("karnofsky", ">=16", ">=", 50), ("lansky", "<16", ">=", 50)}
+    assert not any(c.type == "age" for c in found)
+
+
+def test_performance_alternatives() -> None:
+    found = extract_constraints("Karnofsky performance status ≥ 60 or ECOG ≤ 2.", "inclusion")
+    perf = [c for c in found if c.type == "performance"]
+    assert {c.attrs["scale"] for c in perf} == {"karnofsky", "ecog"}
+    assert perf[0].alternative is not None and perf[0].alternative == perf[1].alternative
+
+
+LABS = [
+    (
+        "alt-times-uln",
+        "Alanine Aminotransferase (ALT) ≤ 5 times the upper limit of normal (ULN) for age.",
+        "alt",
+        "<=",
+        5,
+        "x_uln",
+    ),
+    ("bilirubin-mgdl", "Bilirubin < 2.0 mg/dL.", "bilirubin", "<", 2, "mg_dl"),
+    ("bilirubin-umol", "total bilirubin ≤ 34.2 μmol / L", "bilirubin", "<=", 34.2, "umol_l"),
+    ("bilirubin-uln", "Total bilirubin≤1.5xULN;", "bilirubin", "<=", 1.5, "x_uln"),
+    ("creatinine-mgdl", "Creatinine < 2.5 mg/dl", "creatinine", "<", 2.5, "mg_dl"),
+    ("creatinine-umol", "Serum creatinine\\<220μmol/L", "creatinine", "<", 220, "umol_l"),
+    (
+        "creatinine-words",
+        "Creatinine(Cr) is less than 2.5 times the upper limit of normal;",
+        "creatinine",
+        "<",
+        2.5,
+        "x_uln",
+    ),
+    (
+        "creatinine-normal-range",
+        "adequate renal function (Cr≤2.5 times of the normal range)",
+        "creatinine",
+        "<=",
+        2.5,
+        "x_uln",
+    ),
+    (
+        "crcl",
+        "Creatinine clearance (as estimated by Cockcroft Gault or Schwartz) ≥ 60 mL/min",
+        "creatinine_clearance",
+        ">=",
+        60,
+        "ml_min",
+    ),
+    (
+        "crcl-173",
+        "creatinine clearance calculated by Cockcroft-Gault formula ≥ 50 ml/min/1.73m2",
+        "creatinine_clearance",
+        ">=",
+        50,
+        "ml_min",
+    ),
+    ("gfr", "Glomerular Filtration Rate (GFR) > 60 mL/min/1.73 m2", "gfr", ">", 60, "ml_min"),
+    ("lvef", "Left Ventricular Ejection Fraction (LVEF) ≥50%", "lvef", ">=", 50, "pct"),
+    (
+        "lvef-fraction",
+        "left ventricular ejection fractions≥ 0.5 by echocardiography",
+        "lvef",
+        ">=",
+        50,
+        "pct",
+    ),
+    ("ef-words", "cardiac ejection fractions is more than 50%(EF≥50%)", "lvef", ">", 50, "pct"),
+    ("spo2", "pulse oxygenation > 91% on room air", "spo2", ">", 91, "pct"),
+    ("spo2-saturation", "Indoor oxygen saturation ≥ 95%.", "spo2", ">=", 95, "pct"),
+    ("hemoglobin", "Hemoglobin(Hgb)≥80g/L", "hemoglobin", ">=", 80, "g_l"),
+    ("alc", "Absolute lymphocyte count ≥0.5 x 10⁹/L.", "alc", ">=", 0.5, "x10e9_l"),
+    ("alc-escaped", "Patient absolute lymphocyte N \\> or =100/mm3", "alc", ">=", 100, "per_ul"),
+    ("cyrillic-x", "AST \\<3 хULN", "ast", "<", 3, "x_uln"),
+    ("no-more-than", "ALT no more than 3 times ULN", "alt", "<=", 3, "x_uln"),
+    ("at-least", "LVEF at least 45%", "lvef", ">=", 45, "pct"),
+    ("or-more", "LVEF 50% or more", "lvef", ">=", 50, "pct"),
+    ("uln-bare", "Bilirubin ≤ 2.5 ULN", "bilirubin", "<=", 2.5, "x_uln"),
+    ("fullwidth", "ALT ≤ ３×ULN", "alt", "<=", 3, "x_uln"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "op", "value", "unit"), [c[1:] for c in LABS], ids=[c[0] for c in LABS]
+)
+def test_lab(text: str, analyte: str, op: str, value: float, unit: str) -> None:
+    check(
+        text, "inclusion", [("lab", {"analyte": analyte, "op": op, "value": value, "unit": unit})]
+    )
+
+
+def test_lab_pair_shares_value() -> None:
+    found = extract_constraints("ALT/AST ≤ 3 × ULN", "inclusion")
+    labs = {c.attrs["analyte"]: c for c in found if c.type == "lab"}
+    assert set(labs) == {"alt", "ast"}
+    assert all(
+        c.attrs["value"] == 3 and c.attrs["unit"] == "x_uln" and c.alternative is None
+        for c in labs.values()
+    )
+
+
+def test_lab_alternatives_lvef_or_sf() -> None:
+    found = extract_constraints(
+        "Left Ventricular Shortening Fraction (LVSF) ≥ 28% confirmed by echocardiogram (ECHO), or "
+        "Left Ventricular Ejection Fraction (LVEF) ≥ 45% confirmed by echocardiogram",
+        "inclusion",
+    )
+    labs = {c.attrs["analyte"]: c for c in found if c.type == "lab"}
+    assert labs["shortening_fraction"].attrs["value"] == 28 and labs["lvef"].attrs["value"] == 45
+    assert labs["lvef"].alternative is not None
+    assert labs["lvef"].alternative == labs["shortening_fraction"].alternative
+
+
+def test_lab_alternative_units_for_one_analyte() -> None:
+    found = extract_constraints(
+        "CCR ≥ 50ml/min or Cr < 2.0mg/dL or < 2 times upper limitation of normal", "inclusion"
+    )
+    labs = [c for c in found if c.type == "lab"]
+    assert {(c.attrs["analyte"], c.attrs["unit"]) for c in labs} == {
+        ("creatinine_clearance", "ml_min"),
+        ("creatinine", "mg_dl"),
+        ("creatinine", "x_uln"),
+    }
+    assert len({c.alternative for c in labs}) == 1 and labs[0].alternative is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maximum Serum Creatinine (mg/dL). Age Male Female 1 to < 2 years 0.6 0.6",
+        "no CR after course 2",
+        "Life expectancy \\> 12 weeks",
+        "ALT = 3 × ULN",
+    ],
+    ids=["age-table", "cr-remission", "life-expectancy", "bare-equals"],
+)
+def test_not_lab(text: str) -> None:
+    check(text, "inclusion", [], absent=("lab",))
+
+
+CONDITIONS = [
+    ("active-gvhd", "not have any evidence of active GVHD", "active_gvhd", True),
+    (
+        "gvhd",
+        "Presence of grade 2 to 4 acute or extensive chronic graft-versus-host disease (GVHD).",
+        "gvhd",
+        False,
+    ),
+    (
+        "gvhd-immunosuppressants",
+        "Has a graft-versus-host response and requires the use of immunosuppressants;",
+        "active_gvhd",
+        False,
+    ),
+    (
+        "uncontrolled-infection",
+        "Uncontrolled active infection, HIV infection, syphilis serology reaction positive;",
+        "uncontrolled_infection",
+        False,
+    ),
+    (
+        "active-infection",
+        "With active infection or other uncontrolled complications;",
+        "active_infection",
+        False,
+    ),
+    (
+        "hiv",
+        "Human Immunodeficiency Virus (HIV) positive test within 8 weeks of screening",
+        "hiv",
+        False,
+    ),
+    ("hiv-negative", "HIV negative", "hiv", True),
+    ("hbv", "Active or latent hepatitis B or active hepatitis C", "hbv", False),
+    ("hcv", "HIV/HBV/HCV infection", "hcv", False),
+    ("hbsag", "Patients positive for any of the following: HbsAg, HBV-DNA, HCV-Ab", "hbv", False),
+    ("syphilis", "syphilis serology reaction positive", "syphilis", False),
+    ("pregnant", "Pregnant or nursing women.", "pregnancy", False),
+    ("nursing", "Pregnant or nursing women.", "breastfeeding", False),
+    ("lactating", "Pregnant or lactating women;", "breastfeeding", False),
+    (
+        "pregnancy-test",
+        "Females of child-bearing potential must have a negative pregnancy test",
+        "pregnancy",
+        True,
+    ),
+    (
+        "cns3",
+        "Active CNS involvement by malignancy, defined by CNS-3 per NCCN guidelines.",
+        "cns3",
+        False,
+    ),
+    ("active-cns", "Active CNS involvement by malignancy", "active_cns_disease", False),
+    ("cns-leukemia", "Patients with central nervous system leukemia.", "cns_involvement", False),
+    ("other-malignancy", "A history of other malignant tumors;", "other_malignancy", False),
+    (
+        "prior-malignancy",
+        "Prior malignancy, except carcinoma in situ of the skin",
+        "other_malignancy",
+        False,
+    ),
+    (
+        "autoimmune",
+        "Merging severe autoimmune diseases or immunodeficiency disease;",
+        "autoimmune_disease",
+        False,
+    ),
+    ("seizure", "With history of seizure;", "seizure_disorder", False),
+    (
+        "cardiac",
+        "Serious cardiac insufficiency, left ventricular ejection fraction<50%;",
+        "cardiac_disease",
+        False,
+    ),
+    ("allergy", "Has a history of serious allergies on Biological products", "allergy", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "condition", "negated"), [c[1:] for c in CONDITIONS], ids=[c[0] for c in CONDITIONS]
+)
+def test_condition(text: str, condition: str, negated: bool) -> None:
+    check(text, "exclusion", [("condition", {"condition": condition, "negated": negated})])
+
+
+@pytest.mark.parametrize(
+    ("text", "ctype"),
+    [
+        (
+            "Patients and their families volunteer to participate with signed written "
+            "informed consent",
+            "consent",
+        ),
+        ("Willing and able to give written, informed consent", "consent"),
+        (
+            "Patients do not agree to use effective contraception during the treatment period",
+            "consent",
+        ),
+        ("Ability to understand and comply with study procedures", "consent"),
+        ("Good follow-up compliance;", "logistics"),
+        (
+            "Must be willing to stay within 1 hour travel of the treating centre for 4 weeks",
+            "logistics",
+        ),
+        ("Must have a caregiver available for the first 28 days", "logistics"),
+    ],
+    ids=["signed", "willing", "contraception", "comply", "follow-up", "travel", "caregiver"],
+)
+def test_consent_and_logistics(text: str, ctype: str) -> None:
+    check(text, "inclusion", [(ctype, {})])
+
+
+EXCEPTIONS = [
+    (
+        "except-in-situ",
+        "Prior malignancy, except carcinoma in situ of the skin or cervix",
+        "disease_status",
+        "other_malignancy",
+    ),
+    (
+        "unless-contraception",
+        "Women of child-bearing potential, unless they are using highly effective contraception",
+        "condition",
+        "pregnancy",
+    ),
+    (
+        "excluding-lymphodepletion",
+        "Chemotherapy within 2 weeks, excluding the required lymphodepleting chemotherapy",
+        "prior_therapy",
+        None,
+    ),
+    ("exception-diabetes", "Merging the metabolic diseases (except diabetes);", "condition", None),
+    ("other-than-hiv", "Active infection other than HIV", "condition", "hiv"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "ctype", "name"), [c[1:] for c in EXCEPTIONS], ids=[c[0] for c in EXCEPTIONS]
+)
+def test_exception_clause_never_flips(text: str, ctype: str, name: str | None) -> None:
+    """What an exception clause names is left out, never turned into the opposite constraint."""
+    found = extract_constraints(text, "exclusion")
+    key = {"condition": "condition", "prior_therapy": "therapy", "disease_status": "status"}[ctype]
+    kw = min(
+        text.lower().find(w)
+        for w in ("except", "unless", "excluding", "other than")
+        if w in text.lower()
+    )
+    for c in found:
+        if c.type in ("consent", "logistics"):
+            continue  # not patient facts
+        assert not (c.type != "disease" and c.span[0] >= kw), (text, c)
+        if name is not None:
+            assert c.attrs.get(key) != name or c.span[0] < kw
+
+
+def test_exception_marks_the_head() -> None:
+    found = extract_constraints(
+        "Prior malignancy, except carcinoma in situ of the skin", "exclusion"
+    )
+    mal = [c for c in found if c.type == "condition"]
+    assert mal and mal[0].attrs["condition"] == "other_malignancy" and mal[0].attrs["has_exception"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Life expectancy > 12 weeks.",
+        "Must have an apheresis product of non-mobilized cells",
+        "Other protocol-defined inclusion/exclusion may apply.",
+        "",
+        "   ",
+    ],
+    ids=["life-expectancy", "apheresis", "protocol", "empty", "blank"],
+)
+def test_unstructured_items_stay_unknown(text: str) -> None:
+    found = extract_constraints(text, "inclusion")
+    assert [c.type for c in found] == ["unknown"] and found[0].span == (0, len(text))
+
+
+def test_chinese_numbers_and_antigens() -> None:
+    found = extract_constraints("年龄18-65岁；CD19阳性；ECOG评分0-2分", "inclusion")
+    assert any(c.type == "antigen" and c.attrs["antigen"] == "CD19" for c in found)
+    assert any(c.type == "performance" and c.attrs["value"] == 2 for c in found)
+
+
+def test_spans_point_at_the_text() -> None:
+    text = "Bilirubin < 2.0 mg/dL and CD22 positive"
+    for c in extract_constraints(text, "inclusion"):
+        piece = text[c.span[0] : c.span[1]]
+        assert piece and piece == piece.strip()
+        if c.type == "lab":
+            assert piece.startswith("Bilirubin")
+        if c.type == "antigen":
+            assert "CD22" in piece

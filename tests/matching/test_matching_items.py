@@ -1,0 +1,304 @@
+"""Item verdicts from constraints: alternatives, AND, exclusion meaning, "any of" groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from matching_factories import AS_OF, BASE_PROFILE, build_profile, c, item
+
+from cartnav.domain.criterion import Constraint, CriterionItem
+from cartnav.domain.verdict import Verdict
+from cartnav.matching.items import all_of, any_of, apply_groups, evaluate_item
+from cartnav.matching.patient_facts import read_patient
+
+MET, NOT_MET, UNKNOWN, NA = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN, Verdict.NOT_APPLICABLE
+
+
+def _facts(**changes: Any) -> Any:
+    return read_patient(build_profile(None, **changes), as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "any_expected", "all_expected"),
+    [
+        ((MET, NOT_MET), MET, NOT_MET),
+        ((MET, UNKNOWN), MET, UNKNOWN),
+        ((NOT_MET, UNKNOWN), UNKNOWN, NOT_MET),
+        ((NOT_MET, NOT_MET), NOT_MET, NOT_MET),
+        ((MET, NA), MET, MET),
+        ((NA, NA), NA, NA),
+        ((UNKNOWN, UNKNOWN), UNKNOWN, UNKNOWN),
+    ],
+    ids=["met-fail", "met-unknown", "fail-unknown", "fail-fail", "met-na", "na-na", "unk-unk"],
+)
+def test_combinators(
+    verdicts: tuple[Verdict, ...], any_expected: Verdict, all_expected: Verdict
+) -> None:
+    assert any_of(verdicts) is any_expected
+    assert all_of(verdicts) is all_expected
+
+
+GVHD = c("condition", condition="active_gvhd")
+LVEF = c("lab", alternative=1, analyte="lvef", op=">=", value=45, unit="pct")
+SF = c("lab", alternative=1, analyte="shortening_fraction", op=">=", value=28, unit="pct")
+
+ITEM_CASES: list[tuple[str, CriterionItem, dict[str, Any], Verdict, str]] = [
+    (
+        "exclusion-applies",
+        item("exclusion", GVHD),
+        {"current": {"active_gvhd": True}},
+        NOT_MET,
+        "Excluded",
+    ),
+    ("exclusion-does-not-apply", item("exclusion", GVHD), {}, MET, "Not excluded"),
+    ("exclusion-unknown", item("exclusion", GVHD), {"current": {}}, UNKNOWN, "Unknown"),
+    ("alternatives-one-met", item("inclusion", LVEF, SF), {}, MET, "Met"),
+    (
+        "alternatives-none-known",
+        item("inclusion", LVEF, SF),
+        {"current": {"organ": {}}},
+        UNKNOWN,
+        "Unknown",
+    ),
+    (
+        "and-one-fails",
+        item(
+            "inclusion",
+            c("lab", analyte="alt", op="<=", value=1, unit="x_uln"),
+            c("lab", analyte="bilirubin", op="<=", value=1.5, unit="x_uln"),
+        ),
+        {},
+        NOT_MET,
+        "Not met",
+    ),
+    (
+        "disease-names-are-alternatives",
+        item("inclusion", c("disease", disease="B-ALL"), c("disease", disease="B-LBL")),
+        {},
+        MET,
+        "Met",
+    ),
+    (
+        "exclusion-list-any-excludes",
+        item("exclusion", c("condition", condition="hiv"), c("condition", condition="hbv")),
+        {"current": {"infections": ["HBV"]}},
+        NOT_MET,
+        "Excluded",
+    ),
+    (
+        "exclusion-list-none",
+        item("exclusion", c("condition", condition="hiv"), c("condition", condition="hbv")),
+        {},
+        MET,
+        "Not excluded",
+    ),
+    ("consent-not-applicable", item("inclusion", c("consent")), {}, NA, "Not applicable"),
+    ("no-constraints", item("inclusion"), {}, UNKNOWN, "cannot check"),
+    (
+        "exclusion-prior-cart",
+        item("exclusion", c("prior_therapy", therapy="car_t", requirement="excluded")),
+        {
+            "history": [
+                *BASE_PROFILE["history"],
+                {"type": "car_t", "date": "2025-09-01", "product": "tisagenlecleucel"},
+            ]
+        },
+        NOT_MET,
+        "Excluded: the trial excludes prior CAR-T therapy",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "changes", "expected", "reason_start"),
+    [case[1:] for case in ITEM_CASES],
+    ids=[case[0] for case in ITEM_CASES],
+)
+def test_item_verdict(
+    criterion: CriterionItem, changes: dict[str, Any], expected: Verdict, reason_start: str
+) -> None:
+    result = evaluate_item(_facts(**changes), criterion)
+    assert result.verdict is expected, result.reason
+    assert reason_start in result.reason
+
+
+def test_exclusion_reason_reads_as_a_sentence() -> None:
+    result = evaluate_item(_facts(current={"active_gvhd": True}), item("exclusion", GVHD))
+    assert result.reason == (
+        "Excluded: the trial excludes active graft-versus-host disease (GVHD), "
+        "and the profile says active GVHD."
+    )
+
+
+def _group(*verdict_items: CriterionItem) -> tuple[Verdict, ...]:
+    facts = read_patient(build_profile(), as_of=AS_OF)
+    return tuple(r.verdict for r in apply_groups([evaluate_item(facts, i) for i in verdict_items]))
+
+
+SECOND = c("disease_status", status="second_or_later_relapse")  # not met by the base profile
+POST_HSCT = c("disease_status", status="post_hsct")  # not met
+REFRACTORY = c("disease_status", status="refractory")  # met
+MRD = c("disease_status", status="mrd_positive", threshold=0.0001)  # met
+
+
+def test_group_one_option_met_others_not_needed() -> None:
+    verdicts = _group(
+        item("inclusion", SECOND, group="g1"),
+        item("inclusion", POST_HSCT, group="g1"),
+        item("inclusion", REFRACTORY, group="g1"),
+    )
+    assert verdicts == (NA, NA, MET)
+
+
+def test_group_no_option_met_fails() -> None:
+    verdicts = _group(
+        item("inclusion", SECOND, group="g1"), item("inclusion", POST_HSCT, group="g1")
+    )
+    assert verdicts == (NOT_MET, NOT_MET)
+
+
+def test_group_undecided_failing_option_does_not_stop() -> None:
+    verdicts = _group(
+        item("inclusion", SECOND, group="g1"),
+        item("inclusion", c("antigen", antigen="CD7"), group="g1"),
+    )
+    assert verdicts == (UNKNOWN, UNKNOWN)
+
+
+def test_exclusion_items_in_a_group_stay_independent() -> None:
+    verdicts = _group(
+        item("exclusion", MRD, group="g2"),
+        item("exclusion", SECOND, group="g2"),
+    )
+    assert verdicts == (NOT_MET, MET)
+
+
+# --- cautions: the parser may split a sentence it cannot fully read -----------------------
+
+
+def _set(*items: CriterionItem, **changes: Any) -> tuple[Verdict, ...]:
+    from cartnav.matching.items import apply_cohorts, apply_routes
+
+    facts = _facts(**changes)
+    evaluated = apply_cohorts([evaluate_item(facts, i) for i in items])
+    return tuple(r.verdict for r in apply_groups(apply_routes(items, evaluated)))
+
+
+def test_other_disease_cohort_does_not_apply() -> None:
+    ball = item("inclusion", c("disease", disease="B-ALL"), text="B-ALL cohort: relapsed B-ALL")
+    lymphoma = CriterionItem(
+        "inclusion",
+        "Lymphoma cohort: relapsed DLBCL",
+        0,
+        10,
+        None,
+        None,
+        (c("disease", disease="DLBCL"),),
+    )
+    sub = CriterionItem(
+        "inclusion",
+        "CR after chemotherapy, relapsed within 6 months",
+        0,
+        10,
+        None,
+        1,
+        (c("disease_status", status="second_or_later_relapse"),),
+    )
+    assert _set(ball, lymphoma, sub) == (MET, NA, NA)
+    # a lymphoma-only trial still fails a B-ALL patient
+    assert _set(lymphoma) == (NOT_MET,)
+
+
+def test_ungrouped_routes_do_not_stop_while_one_fits() -> None:
+    routes = (
+        item("inclusion", c("disease_status", status="second_or_later_relapse")),
+        item("inclusion", c("disease_status", status="post_hsct")),
+        item("inclusion", c("disease_status", status="refractory")),
+    )
+    assert _set(*routes) == (UNKNOWN, UNKNOWN, MET)
+    assert _set(*routes[:2]) == (NOT_MET, NOT_MET)
+
+
+def test_or_joined_constraints_are_tried_as_alternatives() -> None:
+    text = "CD19+ leukemia, or relapse after auto-HSCT"
+    criterion = CriterionItem(
+        "inclusion",
+        text,
+        0,
+        len(text),
+        None,
+        None,
+        (
+            Constraint("antigen", {"antigen": "CD19"}, (0, 5)),
+            Constraint("disease_status", {"status": "post_hsct"}, (19, 42)),
+        ),
+    )
+    assert evaluate_item(_facts(), criterion).verdict is UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("criterion", "changes"),
+    [
+        (
+            item(
+                "exclusion",
+                c("condition", condition="other_malignancy", has_exception=True),
+                text="Other cancer, except treated skin cancer",
+            ),
+            {"current": {"other_malignancy": True}},
+        ),
+        (
+            item(
+                "inclusion",
+                c("prior_therapy", therapy="car_t"),
+                text="Patients previously treated with CAR-T will be eligible",
+            ),
+            {},
+        ),
+        (
+            item(
+                "exclusion",
+                c("disease_status", status="relapsed_or_refractory"),
+                c("disease", disease="ALL"),
+                text="Relapsed ALL with testicular involvement",
+            ),
+            {},
+        ),
+        (
+            item(
+                "exclusion",
+                c("prior_therapy", therapy="chemotherapy", requirement="excluded"),
+                text="Chemotherapy before apheresis",
+            ),
+            {},
+        ),
+        (
+            item(
+                "inclusion",
+                c("age", min_years=16, max_years=24),
+                c("disease_status", status="relapsed"),
+                text="Any relapse in patients aged 16-24",
+            ),
+            {},
+        ),
+    ],
+    ids=[
+        "has-exception",
+        "conditional-wording",
+        "own-population",
+        "washout-no-window",
+        "age-scope",
+    ],
+)
+def test_cautions_turn_a_failure_into_unknown(
+    criterion: CriterionItem, changes: dict[str, Any]
+) -> None:
+    assert evaluate_item(_facts(**changes), criterion).verdict is UNKNOWN
+
+
+def test_inclusion_pregnancy_means_a_negative_test() -> None:
+    criterion = item(
+        "inclusion", c("condition", condition="pregnancy"), text="Negative pregnancy test"
+    )
+    assert evaluate_item(_facts(), criterion).verdict is MET
