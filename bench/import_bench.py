@@ -116,9 +116,15 @@ def main() -> None:
     print(f"database size:           {size_mb:,.0f} MiB")
     print(f"memory before import:    {rss_before:.0f} MiB resident")
     for number, at, mb in checkpoints:
-        print(f"  after {number:>9,} studies: {mb:6.0f} MiB resident ({number / at:,.0f} studies/s so far)")
+        print(
+            f"  after {number:>9,} studies: {mb:6.0f} MiB resident "
+            f"({number / at:,.0f} studies/s so far)"
+        )
     print(f"peak memory (max RSS):   {peak_mb:.0f} MiB")
-    print(f"parse-only baseline:     {parse_seconds:.1f} s (json.loads / ElementTree of the same texts)")
+    print(
+        f"parse-only baseline:     {parse_seconds:.1f} s "
+        "(json.loads / ElementTree of the same texts)"
+    )
     print(f"import / parse-only:     {elapsed / parse_seconds:.1f}x")
 
 

@@ -91,7 +91,7 @@ def match_command(
             index = MatchIndex.from_store(store, nct_ids=named)
         else:
             index = MatchIndex.from_store(store, statuses=sorted(keep) if keep else None)
-    report = index.match(patient, as_of=when, options=options)
+        report = index.match(patient, as_of=when, options=options)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -14,10 +14,10 @@ from typing import Any
 from cartnav.criteria.units import COMPARATOR, NUM, clean_value, op_of, parse_number
 from cartnav.domain.criterion import Constraint
 
-_UNIT = r"(?P<{0}>years?|yrs?|y(?=\b)|months?|mos?\b)"
+_UNIT = r"(?P<{0}>years?|yrs?|y(?=\b)|months?|mos?\b|岁|周岁)"
 _OLD = r"(?:\s*(?:old|of\s+age|of\s+life|-old))"
 _RANGE_RE = re.compile(
-    rf"(?:between\s+)?(?:(?P<aop>>=|≥|>)\s*)?(?<![\w.,])(?P<a>{NUM})\s*{_UNIT.format('au')}?{_OLD}?\s*"
+    rf"(?:between\s+)?(?:(?P<aop>>=|≥|>)\s*)?(?<![a-z0-9.,])(?P<a>{NUM})\s*{_UNIT.format('au')}?{_OLD}?\s*"
     rf"(?:-|to|~|through|and|until)\s*(?:age\s*)?(?:(?P<bop><=|≤|<)\s*)?(?P<b>{NUM})"
     rf"\s*{_UNIT.format('bu')}?(?P<old>{_OLD})?(?:\s*\(?inclusive)?"
 )
@@ -26,17 +26,23 @@ _BOUND_RE = re.compile(
     rf"(?P<num>{NUM})\s*{_UNIT.format('u')}?(?P<old>{_OLD})?"
 )
 _POSTFIX_RE = re.compile(
-    rf"(?<![\w.,])(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
-    r"(?:(?P<ge>older|above|over|more|greater)|(?P<le>younger|below|under|less)))"
+    rf"(?<![a-z0-9.,])(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
+    r"(?:(?P<ge>older|above|over|more|greater)|(?P<le>younger|below|under|less))(?!\s+than))"
 )
-_AGE_CUE_RE = re.compile(r"\b(?:age[sd]?|years?\s+of\s+age)\b")
+_AGE_CUE_RE = re.compile(r"\b(?:age[sd]?|years?\s+of\s+age)\b|年龄")
 _SKIP_CONTEXT_RE = re.compile(
     r"child[- ]?bearing|reproductive|menopaus|menses|\bfor\s+(?:patients?|subjects?|participants?|"
     r"those|individuals?|children|minors?)\b|karnofsky|lansky|\bkps\b|ecog|performance|"
-    r"creatinine"
+    r"creatinine|famil\w*|relatives?|donors?|siblings?|mother|father"
 )
 _OTHER_UNIT_RE = re.compile(r"\s*(?:kg|g\b|%|mg|cm|m2|m\b|/|x\b|times|cells|days?|weeks?|hours?)")
+_REPRODUCTIVE_RE = re.compile(r"menopaus|menarche|amenorrh|wocbp|reproductive\s+potential")
+_AGE_RIGHT_BEFORE_RE = re.compile(r"\bage[sd]?\s*:?\s*$")
 _SPECIAL_RE = re.compile(rf"\bage\s+(?P<a>{NUM})\b.{{0,80}}?\bto\s+age\s+(?P<b>{NUM})\b", re.S)
+
+
+def _is_years(unit: str | None) -> bool:
+    return unit is not None and (unit.startswith("y") or unit.endswith("岁"))
 
 
 def _years(value: str, unit: str | None) -> float | int:
@@ -47,9 +53,9 @@ def _years(value: str, unit: str | None) -> float | int:
 
 
 def _has_cue(folded: str, start: int, end: int, old: str | None, item_start: bool) -> bool:
-    if old:
+    if old or "age" in folded[start:end]:
         return True
-    window = folded[max(0, start - 25) : start]
+    window = folded[max(0, start - 35) : start]
     if _AGE_CUE_RE.search(window):
         return True
     return item_start
@@ -58,6 +64,8 @@ def _has_cue(folded: str, start: int, end: int, old: str | None, item_start: boo
 def _skip(folded: str, start: int, end: int | None = None) -> bool:
     if end is not None and _OTHER_UNIT_RE.match(folded, end):
         return True  # "at least 14.5 kg": not an age
+    if _REPRODUCTIVE_RE.search(folded, max(0, start - 60), (end or start) + 60):
+        return True  # definitions of reproductive potential ("post-menopausal if >= 55 years")
     return _SKIP_CONTEXT_RE.search(folded, max(0, start - 60), start) is not None
 
 
@@ -66,18 +74,21 @@ def find_age(folded: str) -> list[Constraint]:
     hi: tuple[float | int, bool] | None = None
     spans: list[tuple[int, int]] = []
     lead = len(folded) - len(folded.lstrip(" *-:\t\n"))
-    for m in _SPECIAL_RE.finditer(folded):
+    cued = "age" in folded or "old" in folded or "年龄" in folded
+    # without an age word, only a range or limit opening the item can be an age
+    limit = len(folded) if cued else min(len(folded), lead + 60)
+    for m in _SPECIAL_RE.finditer(folded) if cued else ():
         lo, hi = (_years(m.group("a"), None), True), (_years(m.group("b"), None), True)
         spans.append((m.start(), m.end()))
     if not spans:
-        for m in _RANGE_RE.finditer(folded):
+        for m in _RANGE_RE.finditer(folded, 0, limit):
             unit = m.group("bu") or m.group("au")
-            at_start = m.start() - lead <= 8 and unit is not None and unit.startswith("y")
-            if unit is not None and not unit.startswith(("y", "mo")):
+            at_start = m.start() - lead <= 8 and _is_years(unit)
+            if unit is not None and not (_is_years(unit) or unit.startswith("mo")):
                 continue
             if not _has_cue(folded, m.start(), m.end(), m.group("old"), at_start):
                 continue
-            if _skip(folded, m.start()):
+            if _skip(folded, m.start(), m.end()):
                 continue
             a = _years(m.group("a"), m.group("au") or m.group("bu"))
             b = _years(m.group("b"), m.group("bu"))
@@ -88,17 +99,22 @@ def find_age(folded: str) -> list[Constraint]:
             spans.append((m.start(), m.end()))
             break
     if not spans:
-        for m in _BOUND_RE.finditer(folded):
+        for m in _BOUND_RE.finditer(folded, 0, limit):
             unit = m.group("u")
-            if unit is None and not _AGE_CUE_RE.search(
-                folded, max(0, m.start() - 12), m.start() + 1
-            ):
+            if unit is None and not _AGE_CUE_RE.search(folded, max(0, m.start() - 20), m.end()):
                 continue
-            at_start = m.start() - lead <= 4 and unit is not None and unit.startswith("y")
+            at_start = m.start() - lead <= 4 and _is_years(unit)
             if not _has_cue(folded, m.start(), m.end(), m.group("old"), at_start):
                 continue
             if _skip(folded, m.start(), m.end()):
                 continue
+            if (
+                unit is not None
+                and unit.startswith("mo")
+                and not m.group("old")
+                and not _AGE_RIGHT_BEFORE_RE.search(folded, max(0, m.start() - 10), m.start())
+            ):
+                continue  # "for at least 12 months": a duration, not an age
             value = _years(m.group("num"), unit)
             op = ">" if m.group("ot") else "<" if m.group("yt") else op_of(m)
             if op in (">=", ">"):
@@ -112,14 +128,14 @@ def find_age(folded: str) -> list[Constraint]:
             else:
                 continue
             spans.append((m.start(), m.end()))
-        for m in _POSTFIX_RE.finditer(folded):
+        for m in _POSTFIX_RE.finditer(folded, 0, limit):
             if any(s <= m.start() < e for s, e in spans):
                 continue
             unit = m.group("u")
             cued = _has_cue(folded, m.start(), m.end(), None, m.start() - lead <= 4)
-            if not cued and (unit is None or not unit.startswith("y")):
+            if not cued and not _is_years(unit):
                 continue
-            if _skip(folded, m.start()):
+            if _skip(folded, m.start(), m.end()):
                 continue
             value = _years(m.group("num"), unit)
             if m.group("le"):

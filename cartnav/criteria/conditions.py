@@ -11,19 +11,21 @@ from __future__ import annotations
 import re
 
 from cartnav.criteria.negation import in_exception, negated_after, negated_before
-from cartnav.criteria.text import has_any
 from cartnav.domain.criterion import Constraint
 
 _GVH = r"graft[- ]+(?:versus|vs\.?|v|-|against)[- ]+host(?:[- ]+(?:disease|reaction|response))?"
 _CNS = r"(?:cns|central\s+nervous\s+system)"
 _CONDITIONS: list[tuple[str, str]] = [
-    ("hiv", r"\bhiv\b|human\s+immunodeficiency\s+virus|\baids\b"),
-    ("hbv", r"hepatitis\s+b\b(?:\s+virus)?|\bhbv\b|\bhbsag\b|\bhbcab\b"),
-    ("hcv", r"hepatitis\s+c\b(?:\s+virus)?|\bhcv\b"),
+    ("hiv", r"(?<![a-z])hiv(?![a-z])|human\s+immunodeficiency\s+virus|(?<![a-z])aids(?![a-z])"),
+    (
+        "hbv",
+        r"hepatitis\s+b\b(?:\s+virus)?|(?<![a-z])hbv(?![a-z])|(?<![a-z])hbsag(?![a-z])|(?<![a-z])hbcab(?![a-z])",
+    ),
+    ("hcv", r"hepatitis\s+c\b(?:\s+virus)?|(?<![a-z])hcv(?![a-z])"),
     ("syphilis", r"syphilis|treponema"),
     ("tuberculosis", r"tuberculosis"),
-    ("active_gvhd", rf"active\s+(?:acute\s+|chronic\s+)?(?:\bgvhd\b|{_GVH})"),
-    ("gvhd", rf"\bgvhd\b|{_GVH}"),
+    ("active_gvhd", rf"active\s+(?:acute\s+|chronic\s+)?(?:(?<![a-z])gvhd(?![a-z])|{_GVH})"),
+    ("gvhd", rf"(?<![a-z])gvhd(?![a-z])|{_GVH}"),
     (
         "uncontrolled_infection",
         r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+(?:[\w-]+\s+){0,4}?"
@@ -69,29 +71,28 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("allergy", r"allerg\w+|hypersensitivity|anaphyla\w+"),
     ("organ_dysfunction", r"organ\s+(?:failure|dysfunction|insufficiency)"),
 ]
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "hiv": ("hiv", "immunodef", "aids"),
-    "hbv": ("hepatitis", "hbv", "hbs", "hbc"),
-    "hcv": ("hepatitis", "hcv"),
-    "syphilis": ("syphil", "trepon"),
-    "tuberculosis": ("tubercul",),
-    "active_gvhd": ("gvhd", "host"),
-    "gvhd": ("gvhd", "host"),
-    "uncontrolled_infection": ("infection",),
-    "active_infection": ("infection",),
-    "pregnancy": ("pregnan",),
-    "breastfeeding": ("breast", "lactat", "nursing"),
-    "cns3": ("cns",),
-    "active_cns_disease": ("cns", "nervous"),
-    "cns_involvement": ("cns", "nervous"),
-    "other_malignancy": ("malign", "cancer", "tumo", "neoplas"),
-    "autoimmune_disease": ("immune",),
-    "cardiac_disease": ("cardi", "heart", "infarct", "rrhythm", "rythm", "angina"),
-    "seizure_disorder": ("seizure", "epilep", "convuls"),
-    "allergy": ("allerg", "hypersens", "anaphyla"),
-    "organ_dysfunction": ("organ",),
+_TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
+    "hiv": frozenset({"aids", "hiv", "huma"}),
+    "hbv": frozenset({"hbca", "hbsa", "hbv", "hepa"}),
+    "hcv": frozenset({"hcv", "hepa"}),
+    "syphilis": frozenset({"syph", "trep"}),
+    "tuberculosis": frozenset({"tube"}),
+    "active_gvhd": frozenset({"graf", "gvhd"}),
+    "gvhd": frozenset({"graf", "gvhd"}),
+    "uncontrolled_infection": frozenset({"infe"}),
+    "active_infection": frozenset({"infe"}),
+    "pregnancy": frozenset({"preg"}),
+    "breastfeeding": frozenset({"brea", "lact", "nurs"}),
+    "cns3": frozenset({"cns"}),
+    "active_cns_disease": frozenset({"cns", "nerv"}),
+    "cns_involvement": frozenset({"cns", "nerv"}),
+    "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
+    "autoimmune_disease": frozenset({"auto"}),
+    "cardiac_disease": frozenset({"angi", "arrh", "arry", "card", "hear", "myo", "myoc"}),
+    "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
+    "allergy": frozenset({"alle", "anap", "hype"}),
+    "organ_dysfunction": frozenset({"orga"}),
 }
-CONDITION_KEYS = tuple(sorted({k for keys in _TRIGGERS.values() for k in keys}))
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _CONDITIONS]
 _CONSENT_RE = re.compile(
     r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
@@ -104,20 +105,29 @@ _LOGISTICS_RE = re.compile(
     r"follow-?up\s+(?:visits?|compliance|availability)|available\s+for\s+(?:\w+\s+){0,3}follow|"
     r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to"
 )
+_TIME_OF_CONSENT_RE = re.compile(
+    r"(?:(?:time|date|day)\s+of|\bat|\bfrom|\bafter|\bbefore|prior\s+to|\bsince|\buntil|"
+    r"\bof\s+(?:the\s+)?(?:screening|study))\s+(?:the\s+|signing\s+(?:the\s+)?|signed\s+)?"
+    r"(?:written\s+)?(?:informed\s+)?(?:assent\s*(?:/|or|and)\s*)?$"
+)
 _GVHD_THERAPY_RE = re.compile(r"(?:for|prophylaxis\s+of|treatment\s+of)\s+$")
 _GVHD_ACTIVE_RE = re.compile(
     r"(?:requir\w*|need\w*)\s+(?:\w+\s+){0,3}?(?:immunosuppress\w*|systemic\s+(?:treatment|therapy)|"
     r"treatment|therapy)"
 )
-_PREG_SKIP_RE = re.compile(r"(?:becom\w*|get(?:ting)?|capable\s+of\s+becoming)\s+$")
+_PREG_SKIP_RE = re.compile(
+    r"(?:becom\w*|get(?:ting)?|capable\s+of\s+becoming|duration\s+of|weeks?\s+of)\s+$"
+)
 
 
-def find_conditions(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+def find_conditions(
+    folded: str, exceptions: list[tuple[int, int, int]], words: set[str]
+) -> list[Constraint]:
     taken: list[tuple[int, int]] = []
     out: list[Constraint] = []
     seen: set[str] = set()
     for name, rx, keys in _COMPILED:
-        if not has_any(folded, keys):
+        if keys.isdisjoint(words):
             continue
         for m in rx.finditer(folded):
             start, end = m.start(), m.end()
@@ -155,43 +165,14 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
     return name
 
 
-_CONSENT_KEYS = (
-    "consent",
-    "assent",
-    "icf",
-    "willing",
-    "able to",
-    "comply",
-    "contracep",
-    "birth control",
-    "agree",
-    "volunteer",
-)
-_LOGISTICS_KEYS = (
-    "travel",
-    "reside",
-    "live within",
-    "stay",
-    "giver",
-    "follow",
-    "insurance",
-    "transport",
-    "accommodation",
-    "lodging",
-    "geographic",
-    "proximity",
-)
-
-
 def find_consent(folded: str) -> list[Constraint]:
-    if not has_any(folded, _CONSENT_KEYS):
-        return []
-    m = _CONSENT_RE.search(folded)
-    return [Constraint("consent", {}, (m.start(), m.end()))] if m else []
+    for m in _CONSENT_RE.finditer(folded):
+        if _TIME_OF_CONSENT_RE.search(folded, max(0, m.start() - 30), m.start()):
+            continue  # "age >= 18 at the time of consent": a date, not a consent item
+        return [Constraint("consent", {}, (m.start(), m.end()))]
+    return []
 
 
 def find_logistics(folded: str) -> list[Constraint]:
-    if not has_any(folded, _LOGISTICS_KEYS):
-        return []
     m = _LOGISTICS_RE.search(folded)
     return [Constraint("logistics", {}, (m.start(), m.end()))] if m else []

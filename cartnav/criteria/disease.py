@@ -68,53 +68,52 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
 ]
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "MPAL": ("phenotyp", "mpal", "ambiguous"),
-    "Burkitt": ("burkitt",),
-    "B-LBL": ("lymphoblastic", "b-lbl"),
-    "T-LBL": ("lymphoblastic", "t-lbl", "/lymphoma"),
-    "B-ALL": (
-        "leu",
-        "b-all",
-        "ball",
-        "b all",
-        "bcp",
-        "pre-b",
-        "preb",
-        "cell all",
-        "precursor all",
-        "lineage all",
-    ),
-    "T-ALL": ("leu", "t-all", "tall", "t all", "etp"),
-    "ALL": ("leu",),
-    "AML": ("myel", "lymphocytic leu"),
-    "CLL": ("chronic lymph", "small lymph"),
-    "CML": ("chronic myel",),
-    "DLBCL": ("diffuse", "dlbcl"),
-    "LBCL": ("large", "lbcl", "mediastinal"),
-    "FL": ("follicular",),
-    "MCL": ("mantle",),
-    "MM": ("myeloma",),
-    "MDS": ("myelodysplastic",),
-    "NHL": ("hodgkin", "b-cell", "b cell"),
-    "Hodgkin": ("hodgkin",),
+_TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
+    "MPAL": frozenset({"ambi", "biph", "mixe", "mpal", "phen"}),
+    "Burkitt": frozenset({"burk"}),
+    "B-LBL": frozenset({"lbl", "lymp"}),
+    "T-LBL": frozenset({"lbl", "lymp"}),
+    "B-ALL": frozenset({"b", "ball", "bcp", "preb", "leuc", "leuk"}),
+    "T-ALL": frozenset({"t", "tall", "etp", "leuc", "leuk"}),
+    "ALL": frozenset({"leuc", "leuk"}),
+    "AML": frozenset({"leuc", "leuk"}),
+    "CLL": frozenset({"chro", "smal"}),
+    "CML": frozenset({"chro"}),
+    "DLBCL": frozenset({"diff", "dlbc"}),
+    "LBCL": frozenset({"larg", "lbcl", "prim"}),
+    "FL": frozenset({"foll"}),
+    "MCL": frozenset({"mant"}),
+    "MM": frozenset({"mult", "myel", "plas"}),
+    "MDS": frozenset({"myel"}),
+    "NHL": frozenset({"b", "hodg", "nonh"}),
+    "Hodgkin": frozenset({"hodg"}),
 }
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
 _ABBREV_KEYS = ("ALL", "AML", "CLL", "CML", "MM", "MDS", "NHL", "MCL", "FL", "MPAL")
 # Abbreviations: matched case-sensitively on the original text.
 _ABBREV = [
-    ("B-ALL", re.compile(r"\bB[- ]?ALL\b|\bBCP-?ALL\b")),
-    ("T-ALL", re.compile(r"\bT-?ALL\b|\bETP-?ALL\b")),
+    (
+        "B-ALL",
+        re.compile(
+            r"(?<![A-Za-z0-9])B[- ]?ALL(?![A-Za-z0-9])|(?<![A-Za-z0-9])BCP-?ALL(?![A-Za-z0-9])"
+        ),
+    ),
+    (
+        "T-ALL",
+        re.compile(
+            r"(?<![A-Za-z0-9])T-?ALL(?![A-Za-z0-9])|(?<![A-Za-z0-9])ETP-?ALL(?![A-Za-z0-9])"
+        ),
+    ),
     ("ALL", re.compile(r"(?<![-/\w])ALL\b(?!-)")),
-    ("AML", re.compile(r"\bAML\b")),
-    ("CLL", re.compile(r"\bCLL\b(?![- ]?1)")),
-    ("CML", re.compile(r"\bCML\b")),
-    ("MM", re.compile(r"\bMM\b")),
-    ("MDS", re.compile(r"\bMDS\b")),
-    ("NHL", re.compile(r"\bB?-?NHL\b")),
-    ("MCL", re.compile(r"\bMCL\b")),
-    ("FL", re.compile(r"\bFL\b")),
-    ("MPAL", re.compile(r"\bMPAL\b")),
+    ("AML", re.compile(r"(?<![A-Za-z0-9])AML(?![A-Za-z0-9])")),
+    ("CLL", re.compile(r"(?<![A-Za-z0-9])CLL\b(?![- ]?1)")),
+    ("CML", re.compile(r"(?<![A-Za-z0-9])CML(?![A-Za-z0-9])")),
+    ("MM", re.compile(r"(?<![A-Za-z0-9])MM(?![A-Za-z0-9])")),
+    ("MDS", re.compile(r"(?<![A-Za-z0-9])MDS(?![A-Za-z0-9])")),
+    ("NHL", re.compile(r"(?<![A-Za-z0-9])B?-?NHL(?![A-Za-z0-9])")),
+    ("MCL", re.compile(r"(?<![A-Za-z0-9])MCL(?![A-Za-z0-9])")),
+    ("FL", re.compile(r"(?<![A-Za-z0-9])FL(?![A-Za-z0-9])")),
+    ("MPAL", re.compile(r"(?<![A-Za-z0-9])MPAL(?![A-Za-z0-9])")),
 ]
 _ABBREV_RE = re.compile("|".join(f"(?P<a{i}>{rx.pattern})" for i, (_, rx) in enumerate(_ABBREV)))
 _NON_RE = re.compile(r"non[- ]?$")
@@ -129,7 +128,7 @@ def _shouting(text: str, start: int, end: int) -> bool:
 
 
 def find_disease(
-    text: str, folded: str, exceptions: list[tuple[int, int, int]]
+    text: str, folded: str, exceptions: list[tuple[int, int, int]], words: set[str]
 ) -> list[Constraint]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str]] = []
@@ -138,7 +137,7 @@ def find_disease(
         return all(e <= a or s >= b for a, b in taken)
 
     for name, rx, keys in _COMPILED:
-        if not has_any(folded, keys):
+        if keys.isdisjoint(words):
             continue
         for m in rx.finditer(folded):
             if not free(m.start(), m.end()):

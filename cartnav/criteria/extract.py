@@ -61,23 +61,23 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     exceptions = exception_ranges(folded) if not gates.EXCEPTION.isdisjoint(words) else []
     digits = _DIGIT_RE.search(folded) is not None
     found: list[Constraint] = []
-    if digits and not gates.AGE.isdisjoint(words):
+    if digits and (not gates.AGE.isdisjoint(words) or "岁" in folded):
         found += find_age(folded)
     if not gates.DISEASE.isdisjoint(words):
-        found += find_disease(text, folded, exceptions)
+        found += find_disease(text, folded, exceptions, words)
     if not gates.ANTIGEN.isdisjoint(words):
         found += find_antigen(folded)
-    statuses = find_status(folded, exceptions) if not gates.STATUS.isdisjoint(words) else []
+    statuses = find_status(folded, exceptions, words) if not gates.STATUS.isdisjoint(words) else []
     found += statuses
     if not gates.THERAPY.isdisjoint(words):
         post_hsct = any(c.attrs.get("status") == "post_hsct" for c in statuses)
-        found += find_therapy(folded, kind, exceptions, post_hsct)
+        found += find_therapy(folded, kind, exceptions, post_hsct, words)
     if not gates.PERFORMANCE.isdisjoint(words):
         found += find_performance(folded)
     if digits and not gates.LABS.isdisjoint(words):
-        found += find_labs(text, folded)
+        found += find_labs(text, folded, words)
     if not gates.CONDITIONS.isdisjoint(words):
-        found += find_conditions(folded, exceptions)
+        found += find_conditions(folded, exceptions, words)
     found = [c for c in found if not _inside_exception(c, exceptions)]
     if exceptions:
         found = [_mark_exception(c, exceptions, folded) for c in found]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-_WORD_RE = re.compile(r"[a-z]+")
+_PREFIX_RE = re.compile(r"(?<![a-z])[a-z]{1,4}")
 
-AGE = frozenset({"age", "aged", "ages", "year", "yr", "yrs", "y", "mont", "mo", "mos", "old"})
+AGE = frozenset({"age", "aged", "ages", "year", "yr", "yrs", "y", "old"})
 DISEASE = frozenset(
     {
         "leuk",
@@ -234,24 +234,7 @@ CONDITIONS = frozenset(
         "orga",
     }
 )
-CONSENT = frozenset(
-    {
-        "info",
-        "cons",
-        "asse",
-        "sign",
-        "icf",
-        "will",
-        "unwi",
-        "able",
-        "unab",
-        "comp",
-        "cont",
-        "birt",
-        "agre",
-        "volu",
-    }
-)
+CONSENT = frozenset({"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu"})
 LOGISTICS = frozenset(
     {
         "trav",
@@ -270,9 +253,9 @@ LOGISTICS = frozenset(
         "prox",
     }
 )
-EXCEPTION = frozenset({"exce", "unle", "with", "othe", "excl", "not", "apar", "asid", "besi"})
+EXCEPTION = frozenset({"exce", "unle", "othe", "excl", "apar", "asid", "besi"})
 
 
-def prefixes(folded: str) -> frozenset[str]:
+def prefixes(folded: str) -> set[str]:
     """The first four letters of every letter run in ``folded``."""
-    return frozenset(w[:4] for w in _WORD_RE.findall(folded))
+    return set(_PREFIX_RE.findall(folded))

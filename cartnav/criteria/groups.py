@@ -75,11 +75,13 @@ def assign_groups(items: Sequence[_Item], folded: str, connectors: list[int]) ->
 def _ends_or(folded: str, items: Sequence[_Item], kids: list[int], pos: int) -> bool:
     """Is sibling ``kids[pos]`` joined to the next one by OR?"""
     k = kids[pos]
-    if TRAILING_OR_RE.search(folded[max(items[k].start, items[k].end - 12) : items[k].end]):
+    tail = folded[max(items[k].start, items[k].end - 12) : items[k].end]
+    if "or" in tail and TRAILING_OR_RE.search(tail):
         return True
     if pos + 1 < len(kids):
         nxt = items[kids[pos + 1]]
-        return LEADING_OR_RE.search(folded[nxt.start : min(nxt.end, nxt.start + 12)]) is not None
+        head = folded[nxt.start : min(nxt.end, nxt.start + 12)]
+        return "or" in head and LEADING_OR_RE.search(head) is not None
     return False
 
 

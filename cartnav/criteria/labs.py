@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cartnav.criteria.text import has_any
 from cartnav.criteria.units import COMP_NUM_RE, POSTFIX_RE, clean_value, op_of, parse_number
 from cartnav.domain.criterion import Constraint
 
@@ -47,66 +46,24 @@ _ANALYTES: list[tuple[str, str]] = [
     ("alc", r"absolute\s+lymphocyte\s+(?:counts?|n\b)|\balc\b"),
     ("hemoglobin", r"ha?emoglobin|\bhgb\b|\bhb\b"),
 ]
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "creatinine_clearance": ("clearance", "crcl", "ccr", "clcr"),
-    "gfr": ("gfr", "filtration"),
-    "creatinine": ("creatinine", "scr", "cr"),
-    "bilirubin": ("bilirubin", "bil"),
-    "alt": ("alanine", "sgpt", "pyruvic", "alt"),
-    "ast": ("aspartate", "sgot", "oxal", "ast"),
-    "alt+ast": ("transaminases", "aminotransferases", "liver enzymes"),
-    "lvef": ("ejection", "lvef", "ef"),
-    "shortening_fraction": ("shortening", "lvsf", "sf"),
-    "spo2": ("spo2", "sao2", "saturation", "oximetry", "oxygenation", "o2 sat"),
-    "inr": ("inr",),
-    "aptt": ("ptt", "thromboplastin"),
-    "platelets": ("platelet", "plt"),
-    "anc": ("neutrophil", "anc"),
-    "alc": ("lymphocyte", "alc"),
-    "hemoglobin": ("globin", "hgb", "hb"),
+_TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
+    "creatinine_clearance": frozenset({"ccr", "clcr", "crcl", "crea"}),
+    "gfr": frozenset({"egfr", "gfr", "glom"}),
+    "creatinine": frozenset({"cr", "crea", "scr"}),
+    "bilirubin": frozenset({"bil", "bili", "tbil"}),
+    "alt": frozenset({"alan", "alt", "glut", "sgpt"}),
+    "ast": frozenset({"aspa", "ast", "glut", "sgot"}),
+    "alt+ast": frozenset({"amin", "live", "tran"}),
+    "lvef": frozenset({"ef", "ejec", "lvef"}),
+    "shortening_fraction": frozenset({"frac", "lvsf", "sf", "shor"}),
+    "spo2": frozenset({"oxyg", "puls", "sao", "sat", "spo"}),
+    "inr": frozenset({"inr"}),
+    "aptt": frozenset({"aptt", "part", "ptt"}),
+    "platelets": frozenset({"plat", "plt"}),
+    "anc": frozenset({"abso", "anc", "neut"}),
+    "alc": frozenset({"abso", "alc", "lymp"}),
+    "hemoglobin": frozenset({"haem", "hb", "hemo", "hgb"}),
 }
-LAB_KEYS = (
-    "creatinin",
-    "clearance",
-    "crcl",
-    "ccr",
-    "clcr",
-    "gfr",
-    "filtration",
-    "bilirubin",
-    "alanine",
-    "sgpt",
-    "pyruvic",
-    "aspartate",
-    "sgot",
-    "oxal",
-    "transaminase",
-    "aminotransferase",
-    "liver enzymes",
-    "ejection",
-    "lvef",
-    "shortening",
-    "lvsf",
-    "spo2",
-    "sao2",
-    "saturation",
-    "oximetry",
-    "oxygenation",
-    "o2 sat",
-    "ptt",
-    "thromboplastin",
-    "platelet",
-    "neutrophil",
-    "lymphocyte",
-    "globin",
-    "hgb",
-)
-_SHORT_LAB_RE = re.compile(r"\b(?:s?cr|alt|ast|ef|sf|inr|plt|anc|alc|hb|t-?bil)\b")
-
-
-def lab_trigger(folded: str) -> bool:
-    """Cheap test: could this text name a lab analyte?"""
-    return has_any(folded, LAB_KEYS) or _SHORT_LAB_RE.search(folded) is not None
 
 
 _ANALYTE_RXS = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _ANALYTES]
@@ -125,10 +82,10 @@ class _Mention:
         return self.end_
 
 
-def _mentions(text: str, folded: str) -> list[_Mention]:
+def _mentions(text: str, folded: str, words: set[str]) -> list[_Mention]:
     found: list[_Mention] = []
     for name, rx, keys in _ANALYTE_RXS:
-        if not has_any(folded, keys):
+        if keys.isdisjoint(words):
             continue
         for m in rx.finditer(folded):
             if _real_mention(text, name, m.start(), m.end()):
@@ -205,8 +162,8 @@ def _fit(analyte: str, unit: str | None, value: float) -> tuple[str | None, floa
     return unit, value
 
 
-def find_labs(text: str, folded: str) -> list[Constraint]:
-    mentions = _mentions(text, folded)
+def find_labs(text: str, folded: str, words: set[str]) -> list[Constraint]:
+    mentions = _mentions(text, folded, words)
     out: list[Constraint] = []
     seen: set[tuple[str, str | None]] = set()
     alt_id = 0

@@ -30,6 +30,10 @@ _AGE_AFTER_RE = re.compile(
     rf"\s*(?:for|in)\s+(?:patients?|subjects?|those|children)\s*(?:aged\s+)?(?:{COMPARATOR})\s*"
     rf"(?P<num>{NUM})"
 )
+_AGE_TAIL_RE = re.compile(
+    rf"\s*%?\s*(?:points?\s*)?(?:if|for|in|when)\s+(?:patients?\s+|subjects?\s+|children\s+|those\s+)?"
+    rf"(?:aged?\s+|age[sd]?\s+)?(?:{COMPARATOR})\s*(?P<num>{NUM})\s*(?:years?|yrs?)"
+)
 _VALUE_RE = re.compile(
     rf"(?:{COMPARATOR})\s*(?:of\s+)?(?P<num>{NUM})\s*(?:%|points?)?"
     r"|(?P<a>\d)\s*(?:-|~|to|or|–|,)\s*(?P<b>\d)(?:\s*,?\s*(?:or|and)\s*(?P<c>\d))?(?!\s*%|\d)"
@@ -99,6 +103,10 @@ def find_performance(folded: str) -> list[Constraint]:
             before = _RANGE_BEFORE_RE.search(folded, max(0, m.start() - 70), m.start())
             if before is not None:
                 found = ("<=", int(before.group("b")), m.end())
+        if ages is None and found is not None:
+            tail = _AGE_TAIL_RE.match(folded, found[2])
+            if tail is not None:
+                ages = f"{op_of(tail)}{clean_value(parse_number(tail.group('num')))}"
         rows.append({"scale": scale, "ages": ages, "found": found, "span": (m.start(), m.end())})
     # a scale without its own value shares the next one's ("Karnofsky (...) or Lansky (...) >= 50")
     for i in range(len(rows) - 2, -1, -1):

@@ -8,6 +8,7 @@ exactly. Nothing here raises on any string.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from cartnav.criteria.groups import assign_groups
@@ -53,9 +54,29 @@ _START_OK_BEFORE = ":：;；"
 _WRAP_WIDTH = 100
 _SHORT_LINE = 60
 # every inline marker contains one of these; a cheap test before the full marker pattern
-_INLINE_HINT_RE = re.compile(
-    r"[*•▪○◦●■➢►①-⑳、]|\d\\?[.)．]|\b[a-z]{1,4}[.)]|[.;:,。；：]\s*-"
-)  # registry text wrapped to a width keeps lines shorter than this
+_INLINE_HINT_RE = re.compile(r"[*•▪○◦●■➢►①-⑳、.)．\-]")
+_DASH_AFTER = ".;:,。；："
+
+
+def _marker_starts(folded: str, c: int, pos: int) -> tuple[int, ...]:
+    """Where an inline marker ending or standing at hint character ``c`` could start."""
+    ch = folded[c]
+    if ch in ".)．、":  # "12." "a)" "iv." "(3)" "6\\."
+        t = c - 1 if c > pos and folded[c - 1] == "\\" else c
+        k = t
+        while k > pos and t - k < 4 and folded[k - 1].isalnum():
+            k -= 1
+        if k == t or (k > pos and folded[k - 1].isalnum()):
+            return ()
+        return (k - 1,) if k > pos and folded[k - 1] == "(" else (k,)
+    q = c
+    while q > pos and folded[q - 1] in " \t":
+        q -= 1
+    if ch == "-":  # "...; - next item"
+        return (q,) if q > pos and folded[q - 1] in _DASH_AFTER else ()
+    return (q, c) if q < c else (c,)
+
+
 _CONNECTOR_RE = re.compile(r"[\W_]*(or|and|and/or)[\W_]*")
 
 
@@ -251,10 +272,22 @@ class _Builder:
             return True
         return len(prev_line.strip()) < _SHORT_LINE  # a short line was not wrapped
 
+    def _inline_matches(self, pos: int, line_end: int) -> Iterator[re.Match[str]]:
+        """INLINE_MARKER_RE matches, tried only next to cheap hints (far fewer regex steps)."""
+        folded = self.folded
+        done = pos
+        for hint in _INLINE_HINT_RE.finditer(folded, pos, line_end):
+            for start in _marker_starts(folded, hint.start(), pos):
+                if start < done:
+                    continue
+                m = INLINE_MARKER_RE.match(folded, start, line_end)
+                if m is not None and m.end() > m.start():
+                    done = m.end()
+                    yield m
+                    break
+
     def _inline(self, pos: int, line_end: int, region_end: int, kind: ItemKind) -> None:
-        if _INLINE_HINT_RE.search(self.folded, pos, line_end) is None:
-            return
-        for m in INLINE_MARKER_RE.finditer(self.folded, pos, line_end):
+        for m in self._inline_matches(pos, line_end):
             if m.start() <= pos and m.lastgroup != "bul":
                 continue
             group = m.lastgroup or ""

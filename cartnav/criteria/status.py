@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from cartnav.criteria.negation import in_exception, negated_before
-from cartnav.criteria.text import has_any
 from cartnav.criteria.units import (
     COMP_NUM_RE,
     COMPARATOR,
@@ -55,7 +54,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "primary_refractory",
-        r"primary\s+(?:chemo-?)?(?:refractory|resistant|resistance|induction\s+failure)|"
+        r"primary\s+(?:chemo-?)?(?:refractory|resistant|induction\s+failure)|"
         r"induction\s+failure|refractory\s+to\s+(?:initial\s+|first\s+|primary\s+)?induction",
     ),
     (
@@ -67,32 +66,28 @@ _PATTERNS: list[tuple[str, str]] = [
     ("refractory", r"\b(?:chemo-?)?refractory\b|\bresistant\s+disease"),
     ("relapsed", rf"\b{_RELAPSE}\b"),
 ]
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "second_or_later_relapse": ("relapse", "recur"),
-    "post_hsct": ("relapse", "recur"),
-    "isolated_extramedullary": ("isolated",),
-    "extramedullary": ("medullary",),
-    "primary_refractory": ("primary", "induction"),
-    "relapsed_or_refractory": ("r/r", "refractory", "resistant"),
-    "refractory": ("refractory", "resistant"),
-    "relapsed": ("relapse", "recur"),
+_TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
+    "second_or_later_relapse": frozenset({"recu", "rela"}),
+    "post_hsct": frozenset({"recu", "rela"}),
+    "isolated_extramedullary": frozenset({"isol"}),
+    "extramedullary": frozenset({"extr"}),
+    "primary_refractory": frozenset({"indu", "prim", "refr"}),
+    "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
+    "refractory": frozenset({"chem", "refr", "resi"}),
+    "relapsed": frozenset({"recu", "rela"}),
 }
-STATUS_KEYS = (
-    "relapse",
-    "recur",
-    "refractory",
-    "resistant",
-    "r/r",
-    "medullary",
-    "induction",
-    "mrd",
-    "residual",
-    "blast",
-    "isolated",
-)
+_RELAPSE_WORDS = frozenset({"rela", "recu"})
+_MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas"})
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
 _LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")
 _CONDITIONAL_RE = re.compile(r"\bfor\s+$")
+_PLAIN = ("relapsed", "refractory", "relapsed_or_refractory")
+_OTHER_CONDITION_RE = re.compile(
+    r"\s*(?:[\w-]+\s+)?(?:hypertension|nausea|vomiting|angina|ascites|pain|epilep\w*|seizures?|"
+    r"diarrh\w*|constipation|cough|an(?:a)?emia|thrombocytopenia|hypokal\w*|hypercalc\w*|o?edema|"
+    r"effusions?|infections?|heart\s+failure|arrh?ythmias?|hypotension|pneumothorax|"
+    r"shock|fever|pancreatitis|hypoxemia|headache)"
+)
 _PREVENT_RE = re.compile(r"(?:prevent\w*|prophylaxis\s+of|risk\s+of|reduce\w*)\s+(?:the\s+|a\s+)?$")
 _MRD_RE = re.compile(
     r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease"
@@ -109,7 +104,9 @@ _BLASTS_AFTER_RE = re.compile(
 )
 
 
-def find_status(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+def find_status(
+    folded: str, exceptions: list[tuple[int, int, int]], words: set[str]
+) -> list[Constraint]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, dict[str, Any]]] = []
 
@@ -117,20 +114,20 @@ def find_status(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Con
         return all(e <= a or s >= b for a, b in taken)
 
     for name, rx, keys in _COMPILED:
-        if not has_any(folded, keys):
+        if keys.isdisjoint(words):
             continue
         for m in rx.finditer(folded):
             if not free(m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
             found.append((m.start(), m.end(), name, {}))
-    if has_any(folded, ("relapse", "recur")) and not any(n == "post_hsct" for *_, n, _ in found):
+    if not _RELAPSE_WORDS.isdisjoint(words) and not any(n == "post_hsct" for *_, n, _ in found):
         for m in _LOOSE_POST_HSCT_RE.finditer(folded):
             lead = folded[max(0, m.start() - 60) : m.start()]
             if re.search(_RELAPSE, lead) and not re.search(r"[.;]\s", lead):
                 found.append((m.start(), m.end(), "post_hsct", {}))
                 break
-    if has_any(folded, ("mrd", "residual")):
+    if not _MRD_WORDS.isdisjoint(words):
         found.extend(_mrd(folded))
     if "blast" in folded:
         found.extend(_blasts(folded))
@@ -139,6 +136,8 @@ def find_status(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Con
     for start, end, name, extra in sorted(found, key=lambda f: (f[0], f[1])):
         if name in seen or in_exception(exceptions, start) or negated_before(folded, start, 25):
             continue
+        if name in _PLAIN and _OTHER_CONDITION_RE.match(folded, end):
+            continue  # "refractory hypertension": not the disease's status
         if _CONDITIONAL_RE.search(folded, max(0, start - 4), start) or _PREVENT_RE.search(
             folded, max(0, start - 30), start
         ):

@@ -8,6 +8,8 @@ spaces. Offsets in the folded text are offsets in the original.
 
 from __future__ import annotations
 
+import re
+
 _PAIRS: dict[str, str] = {
     "×": "x",
     "х": "x",  # Cyrillic small ha
@@ -53,6 +55,13 @@ for _code in range(0xFF01, 0xFF5F):  # fullwidth ASCII block
     _TABLE.setdefault(_code, chr(_code - 0xFEE0))
 
 
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def _map_char(m: re.Match[str]) -> str:
+    return _TABLE.get(ord(m.group(0)), m.group(0))
+
+
 def _lower_char(ch: str) -> str:
     low = ch.lower()
     return low if len(low) == 1 else ch
@@ -63,10 +72,9 @@ _TABLE_KEEP_BACKSLASH = {k: v for k, v in _TABLE.items() if k != ord("\\")}
 
 def fold(text: str, *, keep_backslash: bool = False) -> str:
     """Return ``text`` lowercased and normalised, with exactly the same length."""
-    if text.isascii():
-        low = text.lower()
-        return low if keep_backslash or "\\" not in low else low.replace("\\", " ")
-    out = text.translate(_TABLE_KEEP_BACKSLASH if keep_backslash else _TABLE)
+    out = text if text.isascii() else _NON_ASCII_RE.sub(_map_char, text)
+    if not keep_backslash and "\\" in out:
+        out = out.replace("\\", " ")
     low = out.lower()
     if len(low) != len(out):  # a few characters lowercase to two (e.g. "İ")
         low = "".join(_lower_char(ch) for ch in out)

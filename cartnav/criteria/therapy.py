@@ -16,7 +16,6 @@ import re
 from typing import Any
 
 from cartnav.criteria.negation import in_exception, negated_before
-from cartnav.criteria.text import has_any
 from cartnav.criteria.units import DURATION, DURATION_RE, duration_days
 from cartnav.domain.criterion import Constraint, ItemKind
 
@@ -78,37 +77,39 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     ("immunosuppression", r"immunosuppress\w*(?:\s+(?:therapy|agents?|drugs?|treatment))?", True),
     ("chemotherapy", r"(?:cytotoxic\s+)?chemotherap(?:y|ies)", True),
 ]
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "car_t": (
-        "car-",
-        "car ",
-        "cart",
-        "chimeric",
-        "ctl019",
-        "cabtagene",
-        "leucel",
-        "kymriah",
-        "yescarta",
-        "tecartus",
-        "breyanzi",
-        "cd19car",
+_TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
+    "car_t": frozenset(
+        {
+            "axic",
+            "brex",
+            "brey",
+            "car",
+            "cart",
+            "chim",
+            "ctl",
+            "kymr",
+            "liso",
+            "obec",
+            "teca",
+            "tisa",
+            "yesc",
+        }
     ),
-    "cd19_directed": ("cd19",),
-    "blinatumomab": ("blin",),
-    "inotuzumab": ("inotuzumab", "besponsa"),
-    "gene_therapy": ("gene therap", "gene-modified", "gene modified"),
-    "allo_hsct": ("allogen", "allo-", "allohsct", "allosct", "allohct", "allo "),
-    "auto_hsct": ("autologous", "auto-", "autohsct", "autosct", "auto "),
-    "hsct": ("transplant", "hsct", "hct", "sct", "bmt"),
-    "tki": ("tki", "kinase", "tinib"),
-    "donor_lymphocyte_infusion": ("dli", "donor lymph"),
-    "investigational_agent": ("investigational", "clinical trial", "clinical stud"),
-    "radiotherapy": ("radiotherap", "radiation therap", "irradiat"),
-    "steroids": ("steroid", "cortic", "predniso", "dexameth"),
-    "immunosuppression": ("immunosupp",),
-    "chemotherapy": ("chemotherap",),
+    "cd19_directed": frozenset({"anti", "cd"}),
+    "blinatumomab": frozenset({"blin"}),
+    "inotuzumab": frozenset({"besp", "inot"}),
+    "gene_therapy": frozenset({"gene"}),
+    "allo_hsct": frozenset({"allo"}),
+    "auto_hsct": frozenset({"auto"}),
+    "hsct": frozenset({"bmt", "hct", "hsct", "sct", "tran"}),
+    "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro"}),
+    "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
+    "investigational_agent": frozenset({"clin", "inve"}),
+    "radiotherapy": frozenset({"irra", "radi"}),
+    "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster"}),
+    "immunosuppression": frozenset({"immu"}),
+    "chemotherapy": frozenset({"chem"}),
 }
-THERAPY_KEYS = tuple(sorted({k for keys in _TRIGGERS.values() for k in keys}))
 _COMPILED = [(name, re.compile(p), strict, _TRIGGERS[name]) for name, p, strict in _TERMS]
 _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
@@ -154,12 +155,33 @@ _STRONG_CUE_RE = re.compile(
     r"treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|post|following|failed|"
     r"failure\s+of|refractory\s+to|relapsed?|have\s+had|has\s+had|had)\b"
 )
+_REQUIRING_RE = re.compile(
+    r"\b(?:requir(?:ing|es?)|need(?:ing|s)?)\s+(?:the\s+use\s+of\s+|systemic\s+|urgent\s+)?$"
+)
 _PLANNED_RE = re.compile(
     r"(?:planned|future|candidates?\s+for|eligible\s+for|ineligible\s+for|suitable\s+for|"
     r"unsuitable\s+for|contraindicat\w*\s+(?:to|for)|available|bridge\s+to|prior\s+to|before)\s+"
     r"(?:[\w-]+\s+){0,2}$"
 )
-_DURATION_KEYS = ("day", "week", "wk", "month", "mo", "year", "yr", "hour", "hr", " h")
+_DURATION_WORDS = frozenset(
+    {
+        "day",
+        "days",
+        "d",
+        "week",
+        "wk",
+        "wks",
+        "mont",
+        "mo",
+        "mos",
+        "year",
+        "yr",
+        "yrs",
+        "hour",
+        "hr",
+    }
+    | {"hrs", "h"}
+)
 _SENTENCE_RE = re.compile(r"[.;](?:\s|$)")
 
 
@@ -171,27 +193,45 @@ def _sentence(folded: str, start: int, end: int) -> tuple[int, int]:
     return s, (e_m.start() if e_m else len(folded))
 
 
-def _days(folded: str, rx: re.Pattern[str], lo: int, hi: int, near: int) -> int | None:
+Timing = dict[str, list[tuple[int, int, int]]]  # "within_days"/"min_days_since" -> spans, days
+
+
+def _timing(folded: str, words: set[str]) -> Timing:
+    """Washout ("within 4 weeks") and time-since ("at least 100 days from") phrases, once."""
+    out: Timing = {"within_days": [], "min_days_since": []}
+    if _DURATION_WORDS.isdisjoint(words):
+        return out
+    for key, rx in (("within_days", _WITHIN_RE), ("min_days_since", _SINCE_RE)):
+        for m in rx.finditer(folded):
+            d = DURATION_RE.search(m.group(0))
+            if d is not None:
+                out[key].append((m.start(), m.end(), duration_days(d.group("n"), d.group("unit"))))
+    return out
+
+
+def _days(phrases: list[tuple[int, int, int]], lo: int, hi: int, near: int) -> int | None:
     best: tuple[int, int] | None = None
-    for m in rx.finditer(folded, lo, hi):
-        d = DURATION_RE.search(m.group(0))
-        if d is None:
-            continue
-        days = duration_days(d.group("n"), d.group("unit"))
-        dist = abs(m.start() - near)
-        if best is None or dist < best[0]:
-            best = (dist, days)
+    for start, _, days in phrases:
+        if lo <= start < hi:
+            dist = abs(start - near)
+            if best is None or dist < best[0]:
+                best = (dist, days)
     return best[1] if best else None
 
 
 def find_therapy(
-    folded: str, kind: ItemKind, exceptions: list[tuple[int, int, int]], post_hsct: bool
+    folded: str,
+    kind: ItemKind,
+    exceptions: list[tuple[int, int, int]],
+    post_hsct: bool,
+    words: set[str],
 ) -> list[Constraint]:
     taken: list[tuple[int, int]] = []
     out: list[Constraint] = []
     seen: set[str] = set()
+    timing: Timing | None = None
     for name, rx, strict, keys in _COMPILED:
-        if not has_any(folded, keys):
+        if keys.isdisjoint(words):
             continue
         for m in rx.finditer(folded):
             start, end = m.start(), m.end()
@@ -200,42 +240,46 @@ def find_therapy(
             taken.append((start, end))
             if name in seen or in_exception(exceptions, start):
                 continue
-            c = _constraint(folded, kind, name, start, end, strict, post_hsct)
+            if timing is None:
+                timing = _timing(folded, words)
+            c = _constraint(folded, kind, name, start, end, strict, post_hsct, timing)
             if c is not None:
                 seen.add(name)
                 out.append(c)
     if "hsct" in seen and ("allo_hsct" in seen or "auto_hsct" in seen):
         out = [c for c in out if c.attrs["therapy"] != "hsct"]
-    return _assign_durations(folded, out)
+    return _assign_durations(folded, out, timing) if timing is not None else out
 
 
-def _assign_durations(folded: str, found: list[Constraint]) -> list[Constraint]:
+def _assign_durations(folded: str, found: list[Constraint], timing: Timing) -> list[Constraint]:
     """Give each washout / time-since phrase to the nearest therapy in its sentence."""
-    if not found:
+    if not found or not (timing["within_days"] or timing["min_days_since"]):
         return found
     attrs = [dict(c.attrs, within_days=None) for c in found]
-    if not has_any(folded, _DURATION_KEYS):
-        return found
-    for key, rx in (("within_days", _WITHIN_RE), ("min_days_since", _SINCE_RE)):
-        for m in rx.finditer(folded):
-            d = DURATION_RE.search(m.group(0))
-            if d is None:
-                continue
-            s_start, s_end = _sentence(folded, m.start(), m.end())
+    for key, phrases in timing.items():
+        for p_start, p_end, days in phrases:
+            s_start, s_end = _sentence(folded, p_start, p_end)
             best: tuple[int, int] | None = None
             for i, c in enumerate(found):
                 if not s_start <= c.span[0] < s_end:
                     continue
-                dist = min(abs(c.span[1] - m.start()), abs(m.end() - c.span[0]))
+                dist = min(abs(c.span[1] - p_start), abs(p_end - c.span[0]))
                 if best is None or dist < best[0]:
                     best = (dist, i)
             if best is not None and attrs[best[1]].get(key) is None:
-                attrs[best[1]][key] = duration_days(d.group("n"), d.group("unit"))
+                attrs[best[1]][key] = days
     return [Constraint(c.type, a, c.span, c.alternative) for c, a in zip(found, attrs, strict=True)]
 
 
 def _constraint(
-    folded: str, kind: ItemKind, name: str, start: int, end: int, strict: bool, post_hsct: bool
+    folded: str,
+    kind: ItemKind,
+    name: str,
+    start: int,
+    end: int,
+    strict: bool,
+    post_hsct: bool,
+    timing: Timing,
 ) -> Constraint | None:
     s_start, s_end = _sentence(folded, start, end)
     before = folded[max(s_start, start - 60) : start]
@@ -246,9 +290,10 @@ def _constraint(
         return None  # CAR-T named without a past-treatment cue is usually the study's own
     if _PLANNED_RE.search(before):
         return None  # a future or hypothetical transplant, not a prior one
-    timed = has_any(folded, _DURATION_KEYS)
-    within = _days(folded, _WITHIN_RE, s_start, s_end, start) if timed else None
-    since = _days(folded, _SINCE_RE, s_start, s_end, start) if timed else None
+    if strict and _REQUIRING_RE.search(before[-40:]):
+        return None  # "pneumonitis requiring steroids": the item is about the condition
+    within = _days(timing["within_days"], s_start, s_end, start)
+    since = _days(timing["min_days_since"], s_start, s_end, start)
     cue = _CUE_BEFORE_RE.search(before[-45:]) is not None or _CUE_AFTER_RE.match(after) is not None
     if strict and within is None and not (kind == "exclusion" and cue):
         return None

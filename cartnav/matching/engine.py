@@ -8,17 +8,18 @@ reason, the sites) are built only for the results shown and the trials named in 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cartnav.domain.criterion import CriterionItem
+from cartnav.domain.criterion import Constraint, CriterionItem, ItemKind
 from cartnav.domain.errors import NotFoundError
 from cartnav.domain.patient import Profile
 from cartnav.domain.trial import Trial
 from cartnav.domain.verdict import Verdict
+from cartnav.matching.evaluators import evaluate_constraint
+from cartnav.matching.evaluators.disease import relation
 from cartnav.matching.filters import (
     FactFilter,
     age_filter,
@@ -27,14 +28,27 @@ from cartnav.matching.filters import (
     sex_filter,
     status_filter,
 )
-from cartnav.matching.index import NO_CRITERIA, IndexedTrial, MatchIndex
-from cartnav.matching.items import apply_cohorts, apply_groups, apply_routes, evaluate_item
+from cartnav.matching.index import NO_CRITERIA, IndexedTrial, MatchIndex, full_sites, site_point
+from cartnav.matching.items import (
+    OTHER_COHORT,
+    apply_cohorts,
+    apply_groups,
+    apply_routes,
+    evaluate_item,
+)
 from cartnav.matching.missing import missing_information
 from cartnav.matching.options import MatchOptions
 from cartnav.matching.overall import decide
 from cartnav.matching.patient_facts import PatientFacts, read_patient
 from cartnav.matching.ranking import Relevance, relevance, score
-from cartnav.matching.results import CriterionResult, MatchReport, Overall, SiteView, TrialMatch
+from cartnav.matching.results import (
+    CriterionResult,
+    Evaluation,
+    MatchReport,
+    Overall,
+    SiteView,
+    TrialMatch,
+)
 from cartnav.registry.geo import country_code, haversine_km
 
 _NO_TEXT = CriterionResult(
@@ -43,7 +57,22 @@ _NO_TEXT = CriterionResult(
     Verdict.UNKNOWN,
     "Unknown: the stored record has no eligibility criteria text; ask the study team.",
     "registry_fields",
-    constraint_types=("disease_status",),
+    constraint_types=("criteria_text",),
+)
+_CUT = CriterionResult(
+    "inclusion",
+    "Eligibility criteria: the stored text is cut off",
+    Verdict.UNKNOWN,
+    "Unknown: this record's criteria text is an excerpt that stops before the end; the rest must"
+    " be read on the registry page with the study team.",
+    "registry_fields",
+    constraint_types=("criteria_text",),
+)
+
+
+_DEFERRED = (
+    "Unknown: the registry's age limits admit the patient; this age in the text may be for a"
+    " sub-group or another phase, so the study team must judge it."
 )
 
 
@@ -73,9 +102,11 @@ class _Run:
         self._diseases: dict[int, FactFilter] = {}
         self._sets: dict[int, tuple[CriterionResult, ...]] = {}
         self._items: dict[int, CriterionResult] = {}
+        self._deferred: dict[int, tuple[CriterionResult, ...]] = {}
+        self._constraints: dict[tuple[int, str], Evaluation] = {}
         self._verdicts: dict[tuple[int, int, int, int], _Verdicts] = {}
         self._relevance: dict[tuple[int, bool], Relevance] = {}
-        self._km: dict[tuple[tuple[float, float], ...], float | None] = {}
+        self._km: dict[int, float | None] = {}
         self._country: dict[frozenset[str], bool] = {}
         self._home_codes: dict[frozenset[str], bool] = {}
 
@@ -115,12 +146,20 @@ class _Run:
             self._sets[set_id] = found
         return found
 
+    def constraint(self, constraint: Constraint, kind: ItemKind) -> Evaluation:
+        """Constraints repeat across items ("HIV infection", "ALT <= 3 x ULN"): once each."""
+        key = (self.index.constraint_ids.get(id(constraint), -1 - id(constraint)), kind)
+        found = self._constraints.get(key)
+        if found is None:
+            found = self._constraints[key] = evaluate_constraint(self.facts, constraint, kind)
+        return found
+
     def item(self, item_id: int, item: CriterionItem) -> CriterionResult:
         found = self._items.get(item_id)
         if found is None:
-            found = self._items[item_id] = evaluate_item(self.facts, item)
+            found = self._items[item_id] = evaluate_item(self.facts, item, self.constraint)
         span = (item.start, item.end)
-        return found if found.span == span else dataclasses.replace(found, span=span)
+        return found if found.span == span else found.but(found.verdict, found.reason, span)
 
     def verdicts(self, entry: IndexedTrial) -> tuple[_Verdicts, FactFilter]:
         age, sex, disease = self.age(entry.trial), self.sex(entry.trial), self.disease(entry)
@@ -136,17 +175,63 @@ class _Run:
         return found, disease
 
     def rows(self, entry: IndexedTrial) -> list[CriterionResult]:
-        fixed = [self.age(entry.trial).row, self.sex(entry.trial).row, self.disease(entry).row]
-        return [r for r in fixed if r is not None] + list(self.criteria(entry.set_id))
+        trial = entry.trial
+        age = self.age(trial)
+        fixed = [age.row, self.sex(trial).row, self.disease(entry).row]
+        limits = trial.min_age_days is not None or trial.max_age_days is not None
+        if age.check.passed and limits:
+            criteria = self.criteria_under_registry_ages(entry.set_id)
+        else:
+            criteria = self.criteria(entry.set_id)
+        if any(r.reason.startswith(OTHER_COHORT) for r in criteria):
+            criteria = self.cohorts_in_registry(entry, criteria)
+        cut = [_CUT] if entry.criteria_cut and entry.set_id != NO_CRITERIA else []
+        return [r for r in fixed if r is not None] + list(criteria) + cut
+
+    def cohorts_in_registry(
+        self, entry: IndexedTrial, criteria: tuple[CriterionResult, ...]
+    ) -> tuple[CriterionResult, ...]:
+        """Another cohort's criteria are set aside only when the registry lists another disease
+        too; otherwise the text and the registry disagree and the study team must judge."""
+        patient = self.facts.disease
+        tokens = entry.traits.diseases - {"OTHER", "ANY", "HEME", "LEUKEMIA"}
+        if patient is None or any(relation(patient, t) is Verdict.NOT_MET for t in tokens):
+            return criteria
+        return tuple(
+            r.but(
+                Verdict.UNKNOWN,
+                "Unknown: " + r.reason.removeprefix("Not applicable: "),
+                cautious=True,
+            )
+            if r.reason.startswith(OTHER_COHORT)
+            else r
+            for r in criteria
+        )
+
+    def criteria_under_registry_ages(self, set_id: int) -> tuple[CriterionResult, ...]:
+        """When the registry's own age limits admit the patient, an age in the text that fails
+        (a sub-group, another phase: "less than or equal to 5 years old: maximum creatinine
+        0.8 mg/dL") is left to the study team."""
+        found = self._deferred.get(set_id)
+        if found is None:
+            found = tuple(
+                r.but(Verdict.UNKNOWN, f"{_DEFERRED} ({r.reason})", cautious=True)
+                if r.verdict is Verdict.NOT_MET and r.facts == ("age",)
+                else r
+                for r in self.criteria(set_id)
+            )
+            self._deferred[set_id] = found
+        return found
 
     def nearest(self, entry: IndexedTrial) -> float | None:
         if self.home is None or not entry.coords:
             return None
-        found = self._km.get(entry.coords, -1.0)
+        key = id(entry.coords)  # the index shares equal coordinate tuples
+        found = self._km.get(key, -1.0)
         if found == -1.0:
             lat, lon = self.home
             found = min(haversine_km(lat, lon, a, b) for a, b in entry.coords)
-            self._km[entry.coords] = found
+            self._km[key] = found
         return found
 
     def km_to(self, point: tuple[float, float] | None) -> float | None:
@@ -160,7 +245,7 @@ class _Run:
             return True
         found = self._country.get(entry.countries)
         if found is None:
-            checks = place_filters(self.facts, entry.trial.sites, self.options.country, None, None)
+            checks = place_filters(self.facts, entry.countries, self.options.country, None, None)
             found = self._country[entry.countries] = all(c.passed for c in checks)
         return found
 
@@ -228,15 +313,15 @@ class _Run:
             self.disease(entry).check,
             *place_filters(
                 self.facts,
-                trial.sites,
+                entry.countries,
                 self.options.country,
                 self.options.max_km,
                 self.nearest(entry),
             ),
         ]
         sites = [
-            SiteView(s.facility, s.city, s.country, s.status, self.km_to(point))
-            for s, point in zip(trial.sites, entry.site_points, strict=True)
+            SiteView(s.facility, s.city, s.country, s.status, self.km_to(site_point(s)))
+            for s in full_sites(self.index, entry)
         ]
         sites.sort(key=lambda s: (s.distance_km is None, s.distance_km or 0.0))
         return TrialMatch(

@@ -8,11 +8,10 @@ never removes one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cartnav.domain.patient import normalise_antigen
-from cartnav.domain.trial import DAYS_PER_YEAR, Site, Trial
+from cartnav.domain.trial import DAYS_PER_YEAR, Trial
 from cartnav.domain.verdict import Verdict
 from cartnav.matching.evaluators.disease import name_of, relation
 from cartnav.matching.patient_facts import PatientFacts
@@ -179,16 +178,16 @@ def _lineage_conflict(facts: PatientFacts, traits: TrialTraits, specific: bool) 
     if specific and facts.disease in traits.diseases:
         return None  # the registry names the patient's own disease
     lineages = [TARGET_LINEAGE.get(normalise_antigen(target)) for target in traits.targets]
-    if any(item is None or item == lineage for item in lineages):
+    if any(item is None or lineage in item for item in lineages):
         return None
     targets = ", ".join(traits.targets)
-    words = sorted({_LINEAGE_WORDS[item] for item in lineages if item is not None})
+    words = sorted({_LINEAGE_WORDS[x] for item in lineages if item is not None for x in item})
     return f"the trial's cell therapy targets {targets}, a {' / '.join(words)} marker"
 
 
 def place_filters(
     facts: PatientFacts,
-    sites: Sequence[Site],
+    codes: frozenset[str],
     country: str | None,
     max_km: float | None,
     nearest_km: float | None,
@@ -196,7 +195,6 @@ def place_filters(
     checks: list[FilterCheck] = []
     if country is not None:
         wanted = country_code(country) or country.strip().upper()
-        codes = {s.country_code or country_code(s.country) for s in sites} - {None}
         if not codes:
             checks.append(FilterCheck("country", True, "the record lists no site countries; kept"))
         elif wanted in codes:

@@ -41,8 +41,8 @@ class IndexedTrial:
     traits: TrialTraits
     set_id: int
     countries: frozenset[str]
-    coords: tuple[tuple[float, float], ...]  # the sites' points, deduplicated
-    site_points: tuple[tuple[float, float] | None, ...]  # per site, in ``trial.sites`` order
+    coords: tuple[tuple[float, float], ...]  # the sites' points, deduplicated and shared
+    criteria_cut: bool = False  # the record says its criteria text is an excerpt (cart pages)
 
 
 class MatchIndex:
@@ -50,14 +50,22 @@ class MatchIndex:
 
     def __init__(self, *, parse: Parser | None = None, version: str | None = None) -> None:
         self.parse = parse or default_parser()
+        # Where full records can be read again (a TrialStore): then the index keeps no sites,
+        # only their countries and points, and reads the sites of the results it shows.
+        self.source: Any | None = None
         self.parser_version = version or parser_version()
         self.entries: list[IndexedTrial] = []
         self.by_id: dict[str, IndexedTrial] = {}
         self.sets: list[tuple[CriterionItem, ...]] = []
         self.set_item_ids: list[tuple[int, ...]] = []  # interned item ids, parallel to ``sets``
         self._item_ids: dict[tuple[Any, ...], int] = {}
+        # id(constraint) -> one id per distinct constraint (type and attributes)
+        self.constraint_ids: dict[int, int] = {}
+        self._constraint_keys: dict[tuple[str, str], int] = {}
         self._set_ids: dict[str, int] = {}
         self._traits: dict[tuple[Any, ...], TrialTraits] = {}
+        self._coords: dict[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...]] = {}
+        self._countries: dict[frozenset[str], frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -86,6 +94,7 @@ class MatchIndex:
     ) -> MatchIndex:
         """Load trials from a :class:`~cartnav.storage.TrialStore`, reusing cached parses."""
         index = cls()
+        index.source = store
         pending: list[Trial] = []
         for trial in store.iter_trials(statuses=statuses, nct_ids=nct_ids):
             pending.append(trial)
@@ -143,9 +152,18 @@ class MatchIndex:
         countries = frozenset(
             code for s in trial.sites if (code := s.country_code or country_code(s.country))
         )
-        points = tuple(_point(site) for site in trial.sites)
-        coords = tuple(dict.fromkeys(p for p in points if p is not None))
-        entry = IndexedTrial(trial, trial.status.upper(), traits, set_id, countries, coords, points)
+        coords = tuple(dict.fromkeys(p for site in trial.sites if (p := site_point(site))))
+        coords = self._coords.setdefault(coords, coords)
+        countries = self._countries.setdefault(countries, countries)
+        entry = IndexedTrial(
+            _slim(trial, keep_sites=self.source is None),
+            sys.intern(trial.status.upper()),
+            traits,
+            set_id,
+            countries,
+            coords,
+            trial.extra.get("criteria_complete") == "false",
+        )
         previous = self.by_id.get(trial.nct_id)
         if previous is not None:
             self.entries.remove(previous)
@@ -155,6 +173,10 @@ class MatchIndex:
     def _intern(self, item: CriterionItem) -> int:
         """One id per distinct item (its text, kind, group, parent and constraints; not its
         offsets), so boilerplate shared by many trials is evaluated once per patient."""
+        for c in item.constraints:
+            ckey = (c.type, repr(sorted(c.attrs.items())))
+            cid = self._constraint_keys.setdefault(ckey, len(self._constraint_keys))
+            self.constraint_ids[id(c)] = cid
         key = (
             item.kind,
             item.text,
@@ -182,7 +204,16 @@ class MatchIndex:
         return report.results[0]
 
 
-def _slim(trial: Trial) -> Trial:
+def full_sites(index: MatchIndex, entry: IndexedTrial) -> tuple[Site, ...]:
+    """The trial's sites, read again from the store when the index does not keep them."""
+    if index.source is not None and not entry.trial.sites and (entry.coords or entry.countries):
+        stored = index.source.get_trial(entry.trial.nct_id)
+        if stored is not None:
+            return tuple(stored.sites)
+    return entry.trial.sites
+
+
+def _slim(trial: Trial, *, keep_sites: bool) -> Trial:
     """The trial as results show it: long texts dropped (the criteria are parsed, the traits
     read), repeated short strings interned. Keeps a 100,000-trial index small."""
     sites = tuple(
@@ -196,7 +227,7 @@ def _slim(trial: Trial) -> Trial:
             site.lat,
             site.lon,
         )
-        for site in trial.sites
+        for site in (trial.sites if keep_sites else ())
     )
     return dataclasses.replace(
         trial,
@@ -222,7 +253,7 @@ def _intern(text: str | None) -> str | None:
     return None if text is None else sys.intern(text)
 
 
-def _point(site: Site) -> tuple[float, float] | None:
+def site_point(site: Site) -> tuple[float, float] | None:
     """The site's coordinates, else its city's (approximate, offline GeoNames)."""
     if site.lat is not None and site.lon is not None:
         return (site.lat, site.lon)

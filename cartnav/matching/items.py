@@ -14,8 +14,9 @@ Rules (documented in docs/matching.md):
   sentence it cannot fully read): constraints whose text is joined by "or" are also tried as
   alternatives; a disease name that fails while the item's text names another disease that fits
   the patient stays unknown; an age range in an item with other conditions may only say whom
-  the item applies to; a constraint marked ``has_exception`` ("except ...") never stops the
-  patient by itself.
+  the item applies to; conditional or future wording, ``has_exception`` ("except ..."), a
+  qualifier the profile cannot answer ("uncontrolled hepatitis B") and an exclusion naming only
+  the trial's own population leave it to the study team. Such unknowns are ``cautious``.
 - Inclusion items sharing a ``group`` ("any of the following") are alternatives: when one is met
   the others are not needed (``not_applicable``); while the group is undecided a failing option
   does not stop the patient (``unknown``); when every option fails they all fail.
@@ -23,12 +24,12 @@ Rules (documented in docs/matching.md):
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
-from cartnav.domain.criterion import Constraint, CriterionItem
+from cartnav.domain.criterion import Constraint, CriterionItem, ItemKind
 from cartnav.domain.verdict import Verdict
 from cartnav.matching.evaluators import evaluate_constraint
 from cartnav.matching.evaluators.disease import relation
@@ -39,10 +40,26 @@ from cartnav.matching.trial_traits import diseases_in
 MET, NOT_MET, UNKNOWN, NA = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN, Verdict.NOT_APPLICABLE
 _EXCLUSION_LISTS = frozenset({"condition", "prior_therapy", "disease"})
 _OR = re.compile(r"\bor\b|/|\beither\b|\bany of\b", re.IGNORECASE)
+_QUALIFIED = re.compile(
+    r"uncontrol|not (?:well )?controlled|symptomatic|requiring|progressive|replicat|viral load"
+    r"|detectable|clinically significant",
+    re.IGNORECASE,
+)
+_ACTIVE = re.compile(r"\bactive\b", re.IGNORECASE)
+_RELAPSE_WORDS = re.compile(r"relaps|recurr", re.IGNORECASE)
+_REFRACTORY_WORDS = re.compile(
+    r"refractor|induction failure|fail\w* to (?:achieve|respond)|\bno cr\b|not achiev|non-?respon",
+    re.IGNORECASE,
+)
+_MRD_WORDS = re.compile(r"\bmrd\b|minimal residual|measurable residual", re.IGNORECASE)
+OTHER_COHORT = "Not applicable: this criterion is for another disease cohort"
 UnitKey = tuple[str, object]
+ConstraintEvaluator = Callable[[Constraint, ItemKind], Evaluation]
 _CONDITIONAL = re.compile(
     r"\bif\b|\bprovided\b|\bunless\b|\bexcept\b|\bwill be eligible\b|\bare eligible\b"
-    r"|\ballowed\b|\bpermitted\b|\bno time restriction\b|\bnot be required\b|\bmay\b",
+    r"|\ballowed\b|\bpermitted\b|\bno time restriction\b|\bnot be required\b|\bmay\b"
+    r"|\bplan(?:ned)?\b|\bproceed to\b|\bwill (?:undergo|receive)\b|\bcandidate for\b"
+    r"|\bdonor identified\b|\brisk of\b|\bfuture\b|\bprospective\b",
     re.IGNORECASE,
 )
 MAX_TEXT = 600
@@ -70,9 +87,20 @@ def all_of(verdicts: Sequence[Verdict]) -> Verdict:
     return MET
 
 
-def evaluate_item(facts: PatientFacts, item: CriterionItem) -> CriterionResult:
-    """One item's verdict and reason (before "any of the following" groups are applied)."""
-    types = tuple(dict.fromkeys(c.type for c in item.constraints))
+def evaluate_item(
+    facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvaluator | None = None
+) -> CriterionResult:
+    """One item's verdict and reason (before "any of the following" groups are applied).
+
+    ``evaluate`` replaces :func:`evaluate_constraint` (a per-patient cache, for instance).
+    """
+    if evaluate is None:
+        evaluate = partial(evaluate_constraint, facts)
+    constraints = item.constraints
+    if len(constraints) == 1:
+        types: tuple[str, ...] = (constraints[0].type,)
+    else:
+        types = tuple(dict.fromkeys(c.type for c in constraints))
     span = (item.start, item.end)
     if not item.constraints:
         return CriterionResult(
@@ -83,38 +111,30 @@ def evaluate_item(facts: PatientFacts, item: CriterionItem) -> CriterionResult:
             span=span,
             group=item.group,
         )
-    evaluations = [
-        _with_exception(evaluate_constraint(facts, c, item.kind), c, item.kind)
-        for c in item.constraints
-    ]
-    keys = [_unit_key(item, index, c) for index, c in enumerate(item.constraints)]
-    units: dict[UnitKey, list[Evaluation]] = {}
-    for key, evaluation in zip(keys, evaluations, strict=True):
-        units.setdefault(key, []).append(evaluation)
-    verdicts = {key: any_of([e.verdict for e in unit]) for key, unit in units.items()}
-    disease_fails = verdicts.get(("disease", None)) is NOT_MET
-    if item.kind == "inclusion" and disease_fails and _text_names_a_fitting_disease(facts, item):
-        verdicts[("disease", None)] = UNKNOWN
-    _age_as_scope(item, keys, verdicts)
-    statement = all_of(list(verdicts.values()))
-    fails = item.kind == "inclusion" and statement is NOT_MET and len(verdicts) > 1
-    if fails and _or_linked(item, keys, verdicts) is not NOT_MET:
-        statement = UNKNOWN
+    if len(item.constraints) == 1:
+        statement, evaluations, disease_fit, cautious = _single(facts, item, evaluate)
+    else:
+        statement, evaluations, disease_fit, cautious = _several(facts, item, evaluate)
     if item.kind == "exclusion" and statement is MET and _names_own_population(item):
-        statement = UNKNOWN
+        statement, cautious = UNKNOWN, True
     verdict = statement
     if item.kind == "exclusion" and statement in (MET, NOT_MET):
         verdict = NOT_MET if statement is MET else MET
-    relevant = [e for e in evaluations if e.verdict is statement] or evaluations
-    facts_read = tuple(dict.fromkeys(f for e in relevant for f in e.facts))
-    missing = tuple(
-        dict.fromkeys(m for e in evaluations if e.verdict is UNKNOWN for m in e.missing)
-    )
-    if verdict is not UNKNOWN:
+    if len(evaluations) == 1:
+        relevant = evaluations
+        facts_read = evaluations[0].facts
+        missing = evaluations[0].missing if verdict is UNKNOWN else ()
+    else:
+        relevant = [e for e in evaluations if e.verdict is statement] or evaluations
+        facts_read = tuple(dict.fromkeys(f for e in relevant for f in e.facts))
         missing = ()
+        if verdict is UNKNOWN:
+            missing = tuple(
+                dict.fromkeys(m for e in evaluations if e.verdict is UNKNOWN for m in e.missing)
+            )
     reason = _reason(item.kind, statement, relevant)
     if verdict is NOT_MET and _CONDITIONAL.search(item.text):
-        verdict, missing = UNKNOWN, ()
+        verdict, missing, cautious = UNKNOWN, (), True
         reason = (
             "Unknown: the wording is conditional (if, provided, unless, allowed ...), so the study"
             f" team must judge it. ({reason})"
@@ -129,9 +149,71 @@ def evaluate_item(facts: PatientFacts, item: CriterionItem) -> CriterionResult:
         facts=facts_read,
         missing=missing,
         constraint_types=types,
-        disease_fit=verdicts.get(("disease", None)),
+        disease_fit=disease_fit,
         parent=item.parent,
+        cautious=cautious and verdict is UNKNOWN,
     )
+
+
+# (statement, evaluations, the disease unit's verdict, whether a caution softened a failure)
+Combined = tuple[Verdict, list[Evaluation], Verdict | None, bool]
+
+
+def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvaluator) -> Combined:
+    """The common case, one constraint: the same rules as :func:`_several`, without the work."""
+    constraint = item.constraints[0]
+    raw = evaluate(constraint, item.kind)
+    evaluation = _qualified(_with_exception(raw, constraint, item.kind), constraint, item)
+    statement = evaluation.verdict
+    if (
+        constraint.type == "disease_status"
+        and item.kind == "inclusion"
+        and statement is NOT_MET
+        and _text_names_a_fitting_status(facts, item)
+    ):
+        statement = UNKNOWN
+    disease_fit = None
+    if constraint.type == "disease" and not constraint.attrs.get("negated"):
+        if (
+            item.kind == "inclusion"
+            and statement is NOT_MET
+            and _text_names_a_fitting_disease(facts, item)
+        ):
+            statement = UNKNOWN
+        disease_fit = statement
+    return statement, [evaluation], disease_fit, statement is not raw.verdict
+
+
+def _several(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvaluator) -> Combined:
+    raw = [evaluate(c, item.kind) for c in item.constraints]
+    evaluations = [
+        _qualified(_with_exception(r, c, item.kind), c, item)
+        for r, c in zip(raw, item.constraints, strict=True)
+    ]
+    keys = [_unit_key(item, index, c) for index, c in enumerate(item.constraints)]
+    units: dict[UnitKey, list[Verdict]] = {}
+    strict_units: dict[UnitKey, list[Verdict]] = {}
+    for key, evaluation, first in zip(keys, evaluations, raw, strict=True):
+        units.setdefault(key, []).append(evaluation.verdict)
+        strict_units.setdefault(key, []).append(first.verdict)
+    verdicts = {key: any_of(unit) for key, unit in units.items()}
+    strict = all_of([any_of(unit) for unit in strict_units.values()])
+    disease_fails = verdicts.get(("disease", None)) is NOT_MET
+    if item.kind == "inclusion" and disease_fails and _text_names_a_fitting_disease(facts, item):
+        verdicts[("disease", None)] = UNKNOWN
+    _age_as_scope(item, keys, verdicts)
+    if item.kind == "inclusion" and _text_names_a_fitting_status(facts, item):
+        for key, constraint in zip(keys, item.constraints, strict=True):
+            if constraint.type == "disease_status" and verdicts[key] is NOT_MET:
+                verdicts[key] = UNKNOWN
+    statement = all_of(list(verdicts.values()))
+    fails = item.kind == "inclusion" and statement is NOT_MET and len(verdicts) > 1
+    if fails and (
+        _or_linked(item, keys, verdicts) is not NOT_MET
+        or _or_segments(item, keys, verdicts) is not NOT_MET
+    ):
+        statement = UNKNOWN
+    return statement, evaluations, verdicts.get(("disease", None)), statement is not strict
 
 
 def _unit_key(item: CriterionItem, index: int, constraint: Constraint) -> UnitKey:
@@ -181,6 +263,54 @@ def _with_exception(evaluation: Evaluation, constraint: Constraint, kind: str) -
         return evaluation
     finding = f"{evaluation.finding}; the text makes an exception the study team must judge"
     return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
+
+
+def _text_names_a_fitting_status(facts: PatientFacts, item: CriterionItem) -> bool:
+    """The item's words name a disease status the patient has, or may have (the parser may have
+    missed it: "primary refractory or relapsed B-ALL" read as primary refractory only). A missing
+    fact counts as "may have", so removing a fact never makes a failure stricter."""
+    course = facts.course
+    text = item.text
+    if course.relapse_count != 0 and _RELAPSE_WORDS.search(text):
+        return True
+    if course.refractory is not False and _REFRACTORY_WORDS.search(text):
+        return True
+    current = facts.profile.current
+    mrd = current.mrd if current else None
+    return (mrd is None or mrd > 0) and bool(_MRD_WORDS.search(text))
+
+
+def _qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionItem) -> Evaluation:
+    """An exclusion of a condition with a qualifier the profile cannot answer ("uncontrolled
+    hepatitis B", "drug-uncontrollable CNS leukaemia") does not exclude by itself."""
+    if item.kind != "exclusion" or constraint.type != "condition":
+        return evaluation
+    if evaluation.verdict is not MET:
+        return evaluation
+    token = str(constraint.attrs.get("condition") or "")
+    qualified = _QUALIFIED.search(item.text) and not token.startswith("uncontrolled")
+    active = _ACTIVE.search(item.text) and not token.startswith("active")
+    if not (qualified or active):
+        return evaluation
+    finding = f"{evaluation.finding}; the trial's qualifier (active, uncontrolled ...) is not given"
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
+
+
+def _or_segments(
+    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
+) -> Verdict:
+    """The item read as "A B, or C D": the constraints between two "or"s must all hold."""
+    order = sorted(range(len(keys)), key=lambda i: item.constraints[i].span)
+    segments: list[list[Verdict]] = [[]]
+    previous: int | None = None
+    for i in order:
+        if previous is not None:
+            end, start = item.constraints[previous].span[1], item.constraints[i].span[0]
+            if 0 < end <= start and _OR.search(item.text[end:start]):
+                segments.append([])
+        segments[-1].append(verdicts[keys[i]])
+        previous = i
+    return any_of([all_of(segment) for segment in segments if segment])
 
 
 def _text_names_a_fitting_disease(facts: PatientFacts, item: CriterionItem) -> bool:
@@ -262,7 +392,7 @@ def apply_cohorts(results: Sequence[CriterionResult]) -> tuple[CriterionResult, 
         if result.disease_fit is NOT_MET and fits:
             other_cohort.add(index)
             reason = (
-                "Not applicable: this criterion is for another disease cohort of the trial; another"
+                f"{OTHER_COHORT} of the trial; another"
                 f" criterion covers the patient's disease. ({result.reason})"
             )
             out[index] = _replace(result, NA, reason)
@@ -295,22 +425,22 @@ def apply_routes(
         i
         for i, (item, result) in enumerate(zip(items, results, strict=True))
         if item.kind == "inclusion"
-        and item.group is None
         and result.verdict is not NA
         and any(
-            c.type == "disease_status" and c.attrs.get("status") in ROUTES for c in item.constraints
+            c.type == "disease_status" and c.attrs.get("status") in ROUTES | {"mrd_positive"}
+            for c in item.constraints
         )
     ]
     if len(routes) < 2 or all(results[i].verdict is NOT_MET for i in routes):
         return tuple(results)
     out = list(results)
     for i in routes:
-        if results[i].verdict is NOT_MET:
+        if results[i].verdict is NOT_MET and items[i].group is None:
             reason = (
                 f"{results[i].reason} This looks like one of several routes into the trial and"
                 " another may apply: the study team must judge."
             )
-            out[i] = _replace(results[i], UNKNOWN, reason)
+            out[i] = results[i].but(UNKNOWN, reason, cautious=True)
     return tuple(out)
 
 
@@ -341,5 +471,4 @@ def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, .
 
 
 def _replace(result: CriterionResult, verdict: Verdict, reason: str) -> CriterionResult:
-    missing = result.missing if verdict is UNKNOWN else ()
-    return dataclasses.replace(result, verdict=verdict, reason=reason, missing=missing)
+    return result.but(verdict, reason)

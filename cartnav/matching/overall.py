@@ -3,7 +3,8 @@
 - ``not_eligible``: a criterion (or a registry age/sex/disease field) is ``not_met``;
 - ``likely_eligible``: nothing fails; the disease, the age and the disease status are met (a
   trial that states no disease status cannot be called likely), and no disease, age,
-  disease-status or marker (antigen) criterion is unknown;
+  disease-status or marker (antigen) inclusion criterion is unknown, no criterion is unknown
+  only by caution (``cautious``), and the record's criteria text is complete;
 - ``possibly_eligible``: nothing fails, but a key point is unknown.
 
 A missing patient fact only ever gives ``unknown``, so it can never make a trial not_eligible.
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 from cartnav.domain.verdict import Verdict
 from cartnav.matching.results import CriterionResult, Overall
 
-KEY_TYPES = frozenset({"age", "disease", "disease_status", "antigen"})
+# "criteria_text": the record's criteria text is missing or cut off (registry rows).
+KEY_TYPES = frozenset({"age", "disease", "disease_status", "antigen", "criteria_text"})
 _KEY_WORDS = "disease, age, disease status and markers where stated"
 
 
@@ -26,7 +28,13 @@ def decide(rows: Sequence[CriterionResult]) -> tuple[Overall, str]:
     if failing:
         more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
         return "not_eligible", f"Not eligible: {failing[0].reason}{more}"
-    key_unknown = [r for r in unknown if KEY_TYPES.intersection(r.constraint_types)]
+    # A failure read cautiously (unknown instead of not met) may still stop the patient: like a
+    # key point, it keeps the trial from being called likely.
+    key_unknown = [
+        r
+        for r in unknown
+        if r.cautious or (r.kind == "inclusion" and KEY_TYPES.intersection(r.constraint_types))
+    ]
     disease_met = any(r.verdict is Verdict.MET and "disease" in r.constraint_types for r in rows)
     status_met = any(
         r.verdict is Verdict.MET and "disease_status" in r.constraint_types for r in rows

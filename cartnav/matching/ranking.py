@@ -52,7 +52,9 @@ def relevance(facts: PatientFacts, traits: TrialTraits, disease_specific: bool) 
         positive = [t for t, v in values.items() if v == "positive"]
         cd19_negative = facts.markers.get("CD19") == "negative"
         alternatives = [
-            t for t in targets if t != "CD19" and TARGET_LINEAGE.get(t) in (None, facts.lineage)
+            t
+            for t in targets
+            if t != "CD19" and facts.lineage in TARGET_LINEAGE.get(t, frozenset({facts.lineage}))
         ]
         if positive:
             points += TARGET_POSITIVE

@@ -62,6 +62,32 @@ class CriterionResult:
     constraint_types: tuple[str, ...] = ()
     disease_fit: Verdict | None = None  # the item's disease names against the patient's disease
     parent: int | None = None  # index of the parent item (nested sub-items)
+    cautious: bool = False  # unknown only because cartnav declined to read a failure strictly
+
+    def but(
+        self,
+        verdict: Verdict,
+        reason: str,
+        span: tuple[int, int] | None = None,
+        *,
+        cautious: bool | None = None,
+    ) -> CriterionResult:
+        """A copy with another verdict and reason (and span); ``missing`` kept only if unknown."""
+        return CriterionResult(
+            self.kind,
+            self.text,
+            verdict,
+            reason,
+            self.source,
+            self.span if span is None else span,
+            self.group,
+            self.facts,
+            self.missing if verdict is Verdict.UNKNOWN else (),
+            self.constraint_types,
+            self.disease_fit,
+            self.parent,
+            self.cautious if cautious is None else cautious,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +100,7 @@ class CriterionResult:
             "group": self.group,
             "constraint_types": list(self.constraint_types),
             "facts": list(self.facts),
+            "cautious": self.cautious,
         }
 
 
@@ -160,8 +187,7 @@ class MissingFact:
 
     @property
     def message(self) -> str:
-        n = len(self.trials)
-        return f"{self.label} is unknown: it decides {n} of these trial{'s' if n != 1 else ''}"
+        return f"{self.label} is unknown: it decides {len(self.trials)} of these trials"
 
     def to_dict(self) -> dict[str, Any]:
         return {

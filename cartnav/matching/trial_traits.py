@@ -71,32 +71,16 @@ _GENERIC_CANCER = frozenset(
 )
 _PHASE_POINTS = {"PHASE4": 10, "PHASE3": 10, "PHASE2": 8, "PHASE1": 4, "EARLY_PHASE1": 2}
 
-# Lineage of common CAR targets; others (CD123, CD38, CD70, ...) fit several lineages.
-TARGET_LINEAGE = {
-    "CD19": "B",
-    "CD20": "B",
-    "CD22": "B",
-    "CD79B": "B",
-    "CD10": "B",
-    "ROR1": "B",
-    "KAPPA": "B",
-    "TSLPR": "B",
-    "CRLF2": "B",
-    "CD7": "T",
-    "CD5": "T",
-    "CD1A": "T",
-    "CD4": "T",
-    "CD3": "T",
-    "CD2": "T",
-    "TRBC1": "T",
-    "CD33": "M",
-    "CLL1": "M",
-    "FLT3": "M",
-    "CD117": "M",
-    "BCMA": "P",
-    "GPRC5D": "P",
-    "SLAMF7": "P",
-    "CD138": "P",
+# Lineages of common CAR targets; others (CD123, CD38, CD70, ...) fit every lineage.
+TARGET_LINEAGE: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("CD19", "CD20", "CD22", "CD79B", "CD10", "ROR1", "KAPPA", "TSLPR", "CRLF2"),
+        frozenset({"B"}),
+    ),
+    **dict.fromkeys(("CD5", "CD1A", "CD4", "CD3", "CD2", "TRBC1"), frozenset({"T"})),
+    "CD7": frozenset({"T", "M"}),  # also expressed in part of AML
+    **dict.fromkeys(("CD33", "CLL1", "FLT3", "CD117"), frozenset({"M"})),
+    **dict.fromkeys(("BCMA", "GPRC5D", "SLAMF7", "CD138"), frozenset({"P"})),
 }
 
 

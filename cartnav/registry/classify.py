@@ -30,7 +30,7 @@ _ACRONYMS = re.compile(
 # Phrases, matched in lower-cased text.
 _PHRASES = re.compile(
     r"""
-    chimeric\s+antigen\s+receptor
+    chimeric\s+(?:antigen\s+)?receptor
     | cabtagene | leucel\b                          # INNs of CAR-T products
     | (?<!small\s)(?<!small-)\bcell(?:ular)?\s+therap(?:y|ies)\b
     | \badoptive(?:ly)?\s+(?:cell|immuno|t[\s-]?cell)
@@ -79,9 +79,12 @@ _ANTIGENS: tuple[tuple[str, str], ...] = (
     ("B7-H3", r"B7[\s-]?H3\b"),
     ("kappa", r"kappa\s+light\s+chain"),
 )
-_ANTIGEN_RES = tuple(
-    (name, re.compile(r"(?<![\w-])(?:anti-?)?(?:" + pattern + ")", re.IGNORECASE))
-    for name, pattern in _ANTIGENS
+# One pass over the text: each antigen is a named group of one alternation.
+_ANTIGEN_RE = re.compile(
+    r"(?<![\w-])(?:anti-?)?(?:"
+    + "|".join(f"(?P<a{index}>{pattern})" for index, (_, pattern) in enumerate(_ANTIGENS))
+    + ")",
+    re.IGNORECASE,
 )
 
 
@@ -125,7 +128,8 @@ def is_cell_therapy(trial: Trial) -> bool:
 
 def antigens_in(text: str) -> tuple[str, ...]:
     """Canonical target antigens named in ``text``, in the module's fixed order."""
-    return tuple(name for name, pattern in _ANTIGEN_RES if pattern.search(text))
+    found = {int(str(m.lastgroup)[1:]) for m in _ANTIGEN_RE.finditer(text) if m.lastgroup}
+    return tuple(_ANTIGENS[index][0] for index in sorted(found))
 
 
 def car_targets(trial: Trial) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 EARTH_RADIUS_KM = 6371.0088
@@ -103,6 +103,7 @@ def _country_names() -> dict[str, str]:
     return {code: str(row["name"]) for code, row in _geonames().get_countries().items()}
 
 
+@lru_cache(maxsize=4096)
 def country_code(name_or_code: str | None) -> str | None:
     """ISO 3166-1 alpha-2 code for a code or English name; None when unknown."""
     if not name_or_code or not name_or_code.strip():
@@ -133,7 +134,11 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float
     min_lat, max_lat = lat - dlat, lat + dlat
     if min_lat <= -90 or max_lat >= 90:
         return (max(min_lat, -90.0), min(max_lat, 90.0), -180.0, 180.0)
-    dlon = math.degrees(km / (EARTH_RADIUS_KM * math.cos(math.radians(lat))))
+    # widest longitude of the circle (at its tangent points, poleward of ``lat``)
+    ratio = math.sin(km / EARTH_RADIUS_KM) / math.cos(math.radians(lat))
+    if ratio >= 1:
+        return (min_lat, max_lat, -180.0, 180.0)
+    dlon = math.degrees(math.asin(ratio))
     if dlon >= 180 or lon - dlon < -180 or lon + dlon > 180:
         return (min_lat, max_lat, -180.0, 180.0)
     return (min_lat, max_lat, lon - dlon, lon + dlon)

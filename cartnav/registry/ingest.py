@@ -55,6 +55,8 @@ def _locate(site: Site) -> tuple[Site, str | None]:
         return site, "registry"
     point = geocode(site.city, code, site.state) if code else None
     if point is None:
+        if code == site.country_code and site.lat is None and site.lon is None:
+            return site, None
         return dataclasses.replace(site, country_code=code, lat=None, lon=None), None
     return dataclasses.replace(site, country_code=code, lat=point[0], lon=point[1]), "geonames"
 

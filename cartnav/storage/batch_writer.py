@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import queue
+import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
@@ -51,6 +52,9 @@ def _child_main(url: str, jobs: Any, acks: Any) -> None:  # pragma: no cover - r
     """The writer process: write each job, acknowledge it, stop at None or on the first error."""
     from cartnav.storage.store import open_store
 
+    # Ctrl-C reaches the whole process group: the parent decides (it stops reading, and waits
+    # here for the batches already queued), so the writer ignores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     store = open_store(url)
     try:
@@ -92,7 +96,10 @@ class BatchWriter:
         return bool(url.database) and url.database != ":memory:"
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("spawn")
+        # fork: the child shares the parsed state and never re-imports the caller's script;
+        # it builds its own engine and never touches the parent's connections.
+        methods = multiprocessing.get_all_start_methods()
+        context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.jobs = context.Queue(maxsize=_QUEUE_DEPTH)
         self.acks = context.Queue()
         url = self.store.engine.url.render_as_string(hide_password=False)

@@ -9,13 +9,18 @@ metadata because they differ by backend (both created by the first migration):
 - PostgreSQL: ``trials.search_vector``, a generated ``tsvector`` column with a GIN index.
 
 ``trials.id`` is the number of the NCT id (``NCT01234567`` -> 1234567): stable, known before
-insert, and the rowid of the FTS index. List-valued filter columns (``phases``, ``car_targets``)
-hold ``|A|B|`` so that ``LIKE '%|A|%'`` matches one value exactly.
+insert, and the rowid of the FTS index. ``trial_filters`` repeats the few columns that search
+filters on, so that filtering never reads the wide ``trials`` rows. List-valued filter columns
+(``phases``, ``car_targets``, ``countries``) hold ``|A|B|`` so that ``LIKE '%|A|%'`` matches one
+value exactly.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+
+# BIGINT on PostgreSQL; INTEGER on SQLite, where "INTEGER PRIMARY KEY" makes ``id`` the rowid.
+_KEY = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 metadata = sa.MetaData()
 
@@ -33,7 +38,7 @@ FTS_COLUMNS = (
 trials = sa.Table(
     "trials",
     metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("id", _KEY, primary_key=True, autoincrement=False),
     sa.Column("nct_id", sa.String(16), nullable=False, unique=True),
     sa.Column("status", sa.String(40), nullable=False),
     sa.Column("phases", sa.String(120), nullable=False),
@@ -75,20 +80,16 @@ sa.Index("ix_trials_status", trials.c.status)
 trial_raw = sa.Table(
     "trial_raw",
     metadata,
-    sa.Column(
-        "trial_id", sa.BigInteger, sa.ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("trial_id", _KEY, sa.ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("origin", sa.Text, nullable=False),
     sa.Column("source_format", sa.String(32), nullable=False),
-    sa.Column("payload", sa.Text, nullable=False),  # the record verbatim
+    sa.Column("payload", sa.LargeBinary, nullable=False),  # verbatim, zlib (rows.py)
 )
 
 sites = sa.Table(
     "sites",
     metadata,
-    sa.Column(
-        "trial_id", sa.BigInteger, sa.ForeignKey("trials.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("trial_id", _KEY, sa.ForeignKey("trials.id", ondelete="CASCADE"), nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("facility", sa.Text),
     sa.Column("city", sa.Text),
@@ -99,21 +100,38 @@ sites = sa.Table(
     sa.Column("lat", sa.Float),
     sa.Column("lon", sa.Float),
     sa.Column("geo_source", sa.String(16)),  # registry | geonames | NULL (no coordinates)
+    sa.Column("geo_cell", sa.Integer),  # 1-degree grid cell of (lat, lon), see geo_cell()
     sa.PrimaryKeyConstraint("trial_id", "position"),
+    sqlite_with_rowid=False,
 )
-sa.Index("ix_sites_country_trial", sites.c.country_code, sites.c.trial_id)
-sa.Index("ix_sites_lat_lon", sites.c.lat, sites.c.lon)
+sa.Index("ix_sites_geo_cell", sites.c.geo_cell, sites.c.trial_id)
+
+# The columns search filters on, one narrow row per trial (a full scan reads a few MB, not the
+# trials table with its texts). ``countries`` holds the sites' ISO codes as ``|CN|US|``.
+trial_filters = sa.Table(
+    "trial_filters",
+    metadata,
+    sa.Column("trial_id", _KEY, sa.ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("status", sa.String(40), nullable=False),
+    sa.Column("phases", sa.String(120), nullable=False),
+    sa.Column("sex", sa.String(10), nullable=False),
+    sa.Column("min_age_days", sa.Integer),
+    sa.Column("max_age_days", sa.Integer),
+    sa.Column("is_cell_therapy", sa.Boolean, nullable=False),
+    sa.Column("car_targets", sa.String(200), nullable=False),
+    sa.Column("countries", sa.Text, nullable=False),
+    sa.Column("conditions", sa.Text, nullable=False),  # conditions and MeSH terms, one a line
+)
 
 trial_terms = sa.Table(
     "trial_terms",
     metadata,
-    sa.Column(
-        "trial_id", sa.BigInteger, sa.ForeignKey("trials.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("trial_id", _KEY, sa.ForeignKey("trials.id", ondelete="CASCADE"), nullable=False),
     sa.Column("kind", sa.String(10), nullable=False),  # keyword | mesh
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("term", sa.Text, nullable=False),
     sa.PrimaryKeyConstraint("trial_id", "kind", "position"),
+    sqlite_with_rowid=False,
 )
 sa.Index("ix_trial_terms_term", trial_terms.c.term)
 

@@ -1,13 +1,16 @@
 """Full-text search plus filters, compiled to one SQL query on SQLite (FTS5) or PostgreSQL.
 
-Order of results: by relevance when the query has text (SQLite ``bm25``, PostgreSQL
-``ts_rank``), else by distance to ``near`` when given, else by NCT id; ties by NCT id.
+Order of results: with text, by relevance (SQLite: trials whose title, conditions,
+interventions or keywords hold every word come first, newest NCT ids first within each group;
+PostgreSQL: ``ts_rank`` with the same fields weighted higher); without text, by distance to
+``near`` when given, else by NCT id.
 Text matching: every word of the text must occur (in any indexed field), after stemming.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,10 +23,11 @@ from cartnav.domain.trial import DAYS_PER_YEAR, STATUSES
 from cartnav.registry.geo import bounding_box, country_code, haversine_km
 from cartnav.storage.models import SearchQuery, SearchResult, TrialSummary
 from cartnav.storage.rows import unbars
-from cartnav.storage.schema import sites, trials
+from cartnav.storage.schema import sites, trial_filters, trials
 
-_FTS_WEIGHTS = "10.0, 5.0, 5.0, 5.0, 2.0, 1.0, 1.0"  # schema.FTS_COLUMNS order
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A match in these columns ranks before a match only in summaries or criteria.
+_STRONG_COLUMNS = ("fts_title", "fts_conditions", "fts_interventions", "fts_keywords")
+_WORD = re.compile(r"[^\W_]+")  # FTS5 unicode61 splits on "_" too
 
 
 class SearchQueryError(CartnavError):
@@ -73,47 +77,45 @@ def _like_escape(text: str) -> str:
 
 
 def _compile(query: SearchQuery) -> _Compiled:
+    flt = trial_filters.c
     where: list[sa.ColumnElement[bool]] = []
     fts_match = ts_query = None
     if query.text and query.text.strip():
         words = _WORD.findall(query.text)
         if words:
-            fts_match = " ".join('"' + word.replace('"', "") + '"' for word in words)
+            fts_match = " ".join('"' + word + '"' for word in words)
             ts_query = " ".join(words)
-    statuses = [s for s in (normalize_status(v) for v in query.statuses) if s is not None]
-    if statuses and len(statuses) == len(query.statuses):
-        where.append(trials.c.status.in_(sorted(set(statuses))))
+    statuses = [normalize_status(v) for v in query.statuses]
+    if statuses and None not in statuses:  # "any" among them: every status
+        where.append(flt.status.in_(sorted({s for s in statuses if s})))
     if query.cart_only:
-        where.append(trials.c.is_cell_therapy.is_(True))
+        where.append(flt.is_cell_therapy.is_(True))
     if query.condition and query.condition.strip():
         pattern = f"%{_like_escape(query.condition.strip())}%"
-        where.append(trials.c.fts_conditions.ilike(pattern, escape="\\"))
+        where.append(flt.conditions.ilike(pattern, escape="\\"))
     if query.phase and query.phase.strip():
         for phase in normalize_phase(query.phase):
-            where.append(trials.c.phases.like(f"%|{phase}|%"))
+            where.append(flt.phases.like(f"%|{phase}|%"))
     if query.sex and query.sex.strip():
         sex = query.sex.strip().upper()
         sex = {"F": "FEMALE", "M": "MALE", "ANY": "ALL"}.get(sex, sex)
         if sex not in {"FEMALE", "MALE", "ALL"}:
             raise SearchQueryError(f"sex {query.sex!r}: use female, male or all")
         if sex != "ALL":
-            where.append(trials.c.sex.in_(["ALL", sex]))
+            where.append(flt.sex.in_(["ALL", sex]))
     if query.age_years is not None:
         if not 0 <= query.age_years <= 150:
             raise SearchQueryError(f"age {query.age_years!r}: expected years between 0 and 150")
         days = float(query.age_years) * DAYS_PER_YEAR
-        where.append(sa.or_(trials.c.min_age_days.is_(None), trials.c.min_age_days <= days))
-        where.append(
-            sa.or_(trials.c.max_age_days.is_(None), trials.c.max_age_days + DAYS_PER_YEAR > days)
-        )
+        where.append(sa.or_(flt.min_age_days.is_(None), flt.min_age_days <= days))
+        where.append(sa.or_(flt.max_age_days.is_(None), flt.max_age_days + DAYS_PER_YEAR > days))
     if query.country and query.country.strip():
         code = country_code(query.country)
         if code is None:
             raise SearchQueryError(
                 f"country {query.country!r} is not an ISO 3166 code or English country name"
             )
-        in_country = sa.select(sites.c.trial_id).where(sites.c.country_code == code)
-        where.append(trials.c.id.in_(in_country))
+        where.append(flt.countries.like(f"%|{code}|%"))
     if query.max_km is not None and query.near is None:
         raise SearchQueryError("max_km needs a point: give --near LAT,LON too")
     if query.near is not None:
@@ -123,22 +125,60 @@ def _compile(query: SearchQuery) -> _Compiled:
         if query.max_km is not None:
             if query.max_km <= 0:
                 raise SearchQueryError(f"max_km {query.max_km!r}: expected a positive distance")
-            min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, query.max_km)
-            nearby = sa.select(sites.c.trial_id).where(
-                sites.c.lat.between(min_lat, max_lat),
-                sites.c.lon.between(min_lon, max_lon),
-                sa.func.cartnav_km(lat, lon, sites.c.lat, sites.c.lon) <= query.max_km,
-            )
-            where.append(trials.c.id.in_(nearby))
+            # after a text filter few trials remain: check their sites one trial at a time
+            per_trial = fts_match is not None
+            where.append(_nearby(lat, lon, query.max_km, per_trial=per_trial))
     if query.limit < 0 or query.offset < 0:
         raise SearchQueryError("limit and offset must be 0 or more")
     return _Compiled(where, fts_match, ts_query)
 
 
-def _distance_expr(lat: float, lon: float) -> sa.ScalarSelect[Any]:
+_MAX_CELLS = 4000
+
+
+def _nearby(lat: float, lon: float, max_km: float, *, per_trial: bool) -> sa.ColumnElement[bool]:
+    """A site within ``max_km`` of (lat, lon).
+
+    The bounding box's 1-degree grid cells are split into inner cells (all four corners within
+    range, so every point inside is: no distance to compute) and edge cells (haversine per site).
+    ``per_trial`` checks each candidate trial's own sites (best after a selective text filter);
+    otherwise the matching sites are looked up once through the cell index.
+    """
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, max_km)
+    lat_cells = range(math.floor(min_lat), math.floor(max_lat) + 1)
+    lon_cells = range(math.floor(min_lon), min(math.floor(max_lon), 179) + 1)
+    exact = sa.and_(
+        sites.c.lat.between(min_lat, max_lat),
+        sites.c.lon.between(min_lon, max_lon),
+        sa.func.cartnav_km(lat, lon, sites.c.lat, sites.c.lon) <= max_km,
+    )
+    site_match: sa.ColumnElement[bool] = exact
+    if len(lat_cells) * len(lon_cells) <= _MAX_CELLS:
+        inner: list[int] = []
+        edge: list[int] = []
+        for a in lat_cells:
+            for b in lon_cells:
+                corners = ((a, b), (a + 1, b), (a, b + 1), (a + 1, b + 1))
+                far = max(haversine_km(lat, lon, y, x) for y, x in corners)
+                (inner if far <= max_km else edge).append(a * 360 + b)
+        site_match = sa.or_(
+            sites.c.geo_cell.in_(inner or [-1]), sa.and_(sites.c.geo_cell.in_(edge or [-1]), exact)
+        )
+    if per_trial:
+        return sa.exists().where(sites.c.trial_id == trial_filters.c.trial_id, site_match)
+    return trial_filters.c.trial_id.in_(sa.select(sites.c.trial_id).where(site_match))
+
+
+def _distance_expr(lat: float, lon: float, max_km: float | None) -> sa.ScalarSelect[Any]:
+    """Distance to the trial's nearest site; with ``max_km`` only sites in range can be nearest
+    (the trial passed the distance filter), so only the bounding box's sites are measured."""
+    conditions = [sites.c.trial_id == trial_filters.c.trial_id, sites.c.lat.is_not(None)]
+    if max_km is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, max_km)
+        conditions += [sites.c.lat.between(min_lat, max_lat), sites.c.lon.between(min_lon, max_lon)]
     return (
         sa.select(sa.func.min(sa.func.cartnav_km(lat, lon, sites.c.lat, sites.c.lon)))
-        .where(sites.c.trial_id == trials.c.id, sites.c.lat.is_not(None))
+        .where(*conditions)
         .scalar_subquery()
     )
 
@@ -163,40 +203,48 @@ _SUMMARY_COLUMNS = (
 def run_search(conn: sa.Connection, query: SearchQuery) -> SearchResult:
     """Execute ``query``: the total number of matches and one page of summaries."""
     compiled = _compile(query)
-    dialect = conn.dialect.name
-    source: Any = trials
+    key = trial_filters.c.trial_id
+    source: Any = trial_filters
     where = list(compiled.where)
-    rank: sa.ColumnElement[Any] | None = None
+    order: list[Any] = []
     params: dict[str, Any] = {}
-    if compiled.fts_match is not None and dialect == "sqlite":
-        fts = sa.table("trials_fts", sa.column("rowid"))
-        source = trials.join(fts, fts.c.rowid == trials.c.id)
-        where.append(sa.literal_column("trials_fts").op("MATCH")(sa.bindparam("fts_match")))
+    if compiled.fts_match is not None and conn.dialect.name == "sqlite":
+        matching = sa.text("SELECT rowid FROM trials_fts WHERE trials_fts MATCH :fts_match")
+        strong = sa.text("SELECT rowid FROM trials_fts WHERE trials_fts MATCH :fts_strong")
+        where.append(key.in_(matching))
         params["fts_match"] = compiled.fts_match
-        rank = sa.literal_column(f"bm25(trials_fts, {_FTS_WEIGHTS})")
+        params["fts_strong"] = f"{{{' '.join(_STRONG_COLUMNS)}}} : ({compiled.fts_match})"
+        order += [key.in_(strong).desc(), key.desc()]
     elif compiled.ts_query is not None:
         vector: sa.ColumnElement[Any] = sa.literal_column("trials.search_vector")
         tsq = sa.func.plainto_tsquery(sa.literal_column("'english'"), compiled.ts_query)
+        source = trial_filters.join(trials, trials.c.id == key)
         where.append(vector.op("@@")(tsq))
-        rank = -sa.func.ts_rank(vector, tsq)
+        order += [sa.func.ts_rank(vector, tsq, 1).desc(), key.desc()]
+    elif query.near is not None:
+        order.append(_distance_expr(*query.near, query.max_km).asc().nulls_last())
+    order.append(key)  # the number of the NCT id: NCT id order
     total = conn.execute(
         sa.select(sa.func.count()).select_from(source).where(*where), params
     ).scalar_one()
-    order: list[Any] = []
-    if rank is not None:
-        order.append(rank)
-    elif query.near is not None:
-        order.append(_distance_expr(*query.near).asc().nulls_last())
-    order.append(trials.c.nct_id)
-    page = conn.execute(
-        sa.select(*_SUMMARY_COLUMNS)
-        .select_from(source)
-        .where(*where)
-        .order_by(*order)
-        .limit(query.limit)
-        .offset(query.offset),
-        params,
-    ).all()
+    # First the page's ids (only the narrow filter rows are read), then their details.
+    page_ids = [
+        row[0]
+        for row in conn.execute(
+            sa.select(key)
+            .select_from(source)
+            .where(*where)
+            .order_by(*order)
+            .limit(query.limit)
+            .offset(query.offset),
+            params,
+        )
+    ]
+    details = {
+        row.id: row
+        for row in conn.execute(sa.select(*_SUMMARY_COLUMNS).where(trials.c.id.in_(page_ids)))
+    }
+    page = [details[page_id] for page_id in page_ids]
     return SearchResult(total=int(total), results=_summaries(conn, page, query.near))
 
 

@@ -17,7 +17,7 @@ from cartnav.domain.errors import StorageError
 from cartnav.domain.trial import Trial
 from cartnav.storage import migrate
 from cartnav.storage.models import QuarantineRow, SearchQuery, SearchResult
-from cartnav.storage.rows import NCT_ID, TrialWrite, trial_from_rows
+from cartnav.storage.rows import NCT_ID, TrialWrite, trial_from_rows, unpack_payload
 from cartnav.storage.schema import (
     meta,
     quarantine,
@@ -77,7 +77,7 @@ class TrialStore:
         )
         with self.engine.connect() as conn:
             payload = conn.execute(query).scalar_one_or_none()
-        return None if payload is None else str(payload)
+        return None if payload is None else unpack_payload(bytes(payload))
 
     def site_geo_sources(self, nct_id: str) -> list[str | None]:
         """Per site, in order: where its coordinates come from (registry, geonames, None)."""

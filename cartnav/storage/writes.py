@@ -16,8 +16,24 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from cartnav.storage.rows import TrialWrite, raw_row, site_rows, term_rows, trial_key, trial_row
-from cartnav.storage.schema import quarantine, sites, trial_criteria, trial_raw, trial_terms, trials
+from cartnav.storage.rows import (
+    TrialWrite,
+    filter_row,
+    raw_row,
+    site_rows,
+    term_rows,
+    trial_key,
+    trial_row,
+)
+from cartnav.storage.schema import (
+    quarantine,
+    sites,
+    trial_criteria,
+    trial_filters,
+    trial_raw,
+    trial_terms,
+    trials,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +69,7 @@ def delete_trials(conn: sa.Connection, nct_ids: Sequence[str]) -> None:
     if not nct_ids:
         return
     keys = [trial_key(nct_id) for nct_id in nct_ids]
-    for table in (sites, trial_terms, trial_raw):
+    for table in (sites, trial_terms, trial_raw, trial_filters):
         conn.execute(sa.delete(table).where(table.c.trial_id.in_(keys)))
     conn.execute(sa.delete(trial_criteria).where(trial_criteria.c.nct_id.in_(list(nct_ids))))
     conn.execute(sa.delete(trials).where(trials.c.id.in_(keys)))
@@ -72,41 +88,46 @@ def insert_trials(
     all_sites: list[dict[str, Any]] = []
     all_terms: list[dict[str, Any]] = []
     raws: list[dict[str, Any]] = []
+    filters: list[dict[str, Any]] = []
     for write in writes:
         first = first_imported.get(write.trial.nct_id, now)
         trial_rows.append(trial_row(write, first_imported_at=first, now=now))
         all_sites.extend(site_rows(write))
         all_terms.extend(term_rows(write))
         raws.append(raw_row(write))
+        filters.append(filter_row(write))
     bulk_insert(conn, trials, trial_rows)
     bulk_insert(conn, trial_raw, raws)
+    bulk_insert(conn, trial_filters, filters)
     bulk_insert(conn, sites, all_sites)
     bulk_insert(conn, trial_terms, all_terms)
 
 
 def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """``executemany`` straight on the driver: the column types' bind processors (dates on
-    SQLite) are applied once per value, without SQLAlchemy's per-row statement bookkeeping."""
+    SQLite) are applied once per value, without SQLAlchemy's per-row statement bookkeeping.
+    Every row must have the same keys in the same order."""
     if not rows:
         return
     names = list(rows[0])
     dialect = conn.dialect
-    processors = {}
-    for name in names:
-        processor = table.c[name].type.bind_processor(dialect)
-        if processor is not None:
-            processors[name] = processor
+    converters = [
+        (index, processor)
+        for index, name in enumerate(names)
+        if (processor := table.c[name].type.bind_processor(dialect)) is not None
+    ]
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
-    if processors:
-        params = [
-            tuple(
-                processors[name](row[name]) if name in processors else row[name] for name in names
-            )
-            for row in rows
-        ]
+    params: list[Sequence[Any]]
+    if converters:
+        params = []
+        for row in rows:
+            values = list(row.values())
+            for index, processor in converters:
+                values[index] = processor(values[index])
+            params.append(tuple(values))
     else:
-        params = [tuple(row[name] for name in names) for row in rows]
+        params = [tuple(row.values()) for row in rows]
     conn.exec_driver_sql(sql, params)
 
 

@@ -72,6 +72,10 @@ AGE = [
     ("gt-lt", "Recipients \\>1 year to \\<35 years of age with AML", 1, 35),
     ("fullwidth", "年龄 Age：18-65 years", 18, 65),
     ("between", "Patients between 1 and 25 years of age", 1, 25),
+    ("at-least-and-less", "Age at entry at least 18 and less than 65 years.", 18, 65),
+    ("months-of-age", "Male and female patients, 8 months of age or older", 0.67, None),
+    ("under-age", "Patients who are under age 18 years.", None, 18),
+    ("weight-not-age", "Greater than or equal to 3 years of age (and at least 14.5 kg)", 3, None),
 ]
 
 
@@ -94,6 +98,8 @@ NOT_AGE = [
     ("relapse-count", "2 or more relapses after CR."),
     ("antigen-plus", "CD19+ ALL patients with any of the following:"),
     ("disease-free", "unless disease free for at least 3 years"),
+    ("outside-range", "under the age of 18 or over 65"),
+    ("duration-months", "Post-menopausal: amenorrheic for at least 12 months"),
 ]
 
 
@@ -631,6 +637,15 @@ PERFORMANCE = [
         50,
         ">=16",
     ),
+    ("lansky-for-patients", "Lansky ≥ 50 for patients < 16 years", "lansky", ">=", 50, "<16"),
+    (
+        "ecog-if-older",
+        "ECOG performance score of ≤2 if \\>16 years old, or Lansky performance score of \\>50",
+        "ecog",
+        "<=",
+        2,
+        ">16",
+    ),
 ]
 
 
@@ -982,6 +997,13 @@ def test_chinese_numbers_and_antigens() -> None:
     found = extract_constraints("年龄18-65岁；CD19阳性；ECOG评分0-2分", "inclusion")
     assert any(c.type == "antigen" and c.attrs["antigen"] == "CD19" for c in found)
     assert any(c.type == "performance" and c.attrs["value"] == 2 for c in found)
+    assert any(
+        c.type == "age" and (c.attrs["min_years"], c.attrs["max_years"]) == (18, 65) for c in found
+    )
+    found = extract_constraints("CD19阳性的复发/难治B-ALL；", "inclusion")
+    assert any(c.type == "disease" and c.attrs["disease"] == "B-ALL" for c in found)
+    found = extract_constraints("HIV阳性；", "exclusion")
+    assert [c.attrs.get("condition") for c in found] == ["hiv"]
 
 
 def test_spans_point_at_the_text() -> None:
@@ -993,3 +1015,42 @@ def test_spans_point_at_the_text() -> None:
             assert piece.startswith("Bilirubin")
         if c.type == "antigen":
             assert "CD22" in piece
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refractory nausea and vomiting",
+        "refractory hypertension, unstable angina",
+        "to prevent recurrence of GVHD",
+        "Any evidence of primary resistance to NNRTIs",
+    ],
+    ids=["nausea", "hypertension", "prevent", "drug-resistance"],
+)
+def test_status_of_other_conditions_is_left_out(text: str) -> None:
+    check(text, "exclusion", [], absent=("disease_status",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pneumonitis or any history of pneumonitis requiring steroids (any dose);",
+        "Women of childbearing potential (\\< 2 years without menstruation following chemotherapy)",
+    ],
+    ids=["requiring", "definition"],
+)
+def test_therapy_named_for_a_condition_is_left_out(text: str) -> None:
+    found = extract_constraints(text, "exclusion")
+    assert not any(c.type == "prior_therapy" and c.attrs["therapy"] == "steroids" for c in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Age ≥ 18 years at the time of signing informed consent.",
+        "Age ≤ 21 years and weight ≥ 6 kg at the time of assent or consent per IRB guidelines",
+    ],
+    ids=["signing", "assent-or-consent"],
+)
+def test_consent_as_a_date_is_not_a_consent_item(text: str) -> None:
+    check(text, "inclusion", [("age", {})], absent=("consent",))

@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cartnav.criteria import parse_criteria
+from cartnav.criteria.extract import _extract
 from cartnav.criteria.split import split_text
 from cartnav.criteria.text import fold
+from cartnav.domain.criterion import CONSTRAINT_TYPES
 
 _PIECES = [
     "Inclusion Criteria:",
@@ -112,3 +114,13 @@ def test_split_loses_and_duplicates_nothing(text: str) -> None:
 def test_fold_keeps_length(text: str) -> None:
     assert len(fold(text)) == len(text)
     assert len(fold(text, keep_backslash=True)) == len(text)
+
+
+@settings(max_examples=250, deadline=None)
+@given(texts, st.sampled_from(["inclusion", "exclusion"]))
+def test_extractors_do_not_rely_on_the_safety_net(text: str, kind: str) -> None:
+    """``extract_constraints`` keeps an item as ``unknown`` if an extractor fails; the
+    extractors themselves must not fail, so call them without that safety net."""
+    for c in _extract(text, kind):  # type: ignore[arg-type]
+        assert 0 <= c.span[0] <= c.span[1] <= len(text)
+        assert c.type in CONSTRAINT_TYPES

@@ -153,3 +153,21 @@ RICH_ITEMS: tuple[CriterionItem, ...] = (
     item("inclusion", c("logistics")),
     item("inclusion", c("unknown")),
 )
+
+# Items whose text triggers the cautions (for the invariants).
+CAUTION_ITEMS: tuple[CriterionItem, ...] = (
+    item("inclusion", c("disease_status", status="relapsed"), text="Persistent MRD or relapse"),
+    item("inclusion", c("disease_status", status="primary_refractory"), text="Refractory disease"),
+    item("exclusion", c("condition", condition="hbv"), text="Uncontrolled hepatitis B"),
+    item(
+        "inclusion",
+        c("age", min_years=16),
+        c("disease_status", status="relapsed"),
+        text="Any relapse in patients aged 16 or older",
+    ),
+    item("inclusion", c("prior_therapy", therapy="car_t"), text="Prior CAR-T is allowed"),
+    item("inclusion", c("disease", disease="AML"), text="AML or ALL"),
+    item(
+        "exclusion", c("condition", condition="cns_involvement"), text="Uncontrolled CNS leukemia"
+    ),
+)

@@ -302,3 +302,37 @@ def test_report_json_shape() -> None:
         "not_applicable",
     }
     assert result["sites"][0]["distance_km"] is not None
+
+
+# --- cautions at the trial level ------------------------------------------------------------
+
+
+def test_registry_age_limits_take_precedence_over_an_age_in_the_text() -> None:
+    sub_group = item(
+        "inclusion", c("age", max_years=5), text="5 years old or less: creatinine at most 0.8 mg/dL"
+    )
+    match = _one(items=(*STANDARD_ITEMS, sub_group))
+    row = next(r for r in match.criteria if r.text.startswith("5 years old"))
+    assert row.verdict == "unknown" and row.cautious
+    assert match.overall == "possibly_eligible"  # a cautious unknown is never "likely"
+    # without registry limits the text's age is all there is: it fails
+    open_trial = build_trial(min_age_days=None, max_age_days=None)
+    assert _one(open_trial, (*STANDARD_ITEMS, sub_group)).overall == "not_eligible"
+
+
+def test_cut_off_criteria_are_never_likely() -> None:
+    cut = build_trial(extra={"criteria_complete": "false"})
+    match = _one(cut)
+    assert match.overall == "possibly_eligible"
+    assert any("stops before the end" in r.reason for r in match.criteria)
+
+
+def test_other_cohort_set_aside_only_when_the_registry_lists_it() -> None:
+    lymphoma = item("inclusion", c("disease", disease="DLBCL"), text="Lymphoma cohort: DLBCL")
+    mixed = build_trial(conditions=("B-cell ALL", "Diffuse Large B-cell Lymphoma"))
+    both = _one(mixed, (*STANDARD_ITEMS, lymphoma))
+    assert both.overall == "likely_eligible"
+    assert both.criteria[-1].verdict == "not_applicable"
+    only_all = _one(build_trial(), (*STANDARD_ITEMS, lymphoma))
+    assert only_all.overall == "possibly_eligible"
+    assert only_all.criteria[-1].verdict == "unknown"

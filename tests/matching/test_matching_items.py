@@ -302,3 +302,85 @@ def test_inclusion_pregnancy_means_a_negative_test() -> None:
         "inclusion", c("condition", condition="pregnancy"), text="Negative pregnancy test"
     )
     assert evaluate_item(_facts(), criterion).verdict is MET
+
+
+@pytest.mark.parametrize(
+    ("criterion", "changes", "expected"),
+    [
+        (
+            item(
+                "inclusion",
+                c("condition", condition="uncontrolled_infection"),
+                text="No active, uncontrolled infection",
+            ),
+            {},
+            MET,
+        ),
+        (
+            item(
+                "exclusion",
+                c("condition", condition="pregnancy", negated=True),
+                text="Pregnancy (negative test required)",
+            ),
+            {},
+            MET,
+        ),
+        (
+            item("exclusion", c("condition", condition="hbv"), text="Uncontrolled hepatitis B"),
+            {"current": {"infections": ["HBV"]}},
+            UNKNOWN,
+        ),
+        (
+            item(
+                "inclusion",
+                c("disease_status", status="primary_refractory"),
+                text="Primary refractory or relapsed B-ALL",
+            ),
+            {},
+            UNKNOWN,
+        ),
+        (
+            item(
+                "inclusion",
+                c("prior_therapy", therapy="allo_hsct", requirement="allowed", min_days_since=90),
+                text="Prior allo-HSCT at least 3 months before infusion",
+            ),
+            {
+                "history": [
+                    *BASE_PROFILE["history"],
+                    {"type": "hsct", "date": "2026-09-10", "donor": "allogeneic"},
+                ]
+            },
+            UNKNOWN,
+        ),
+        (
+            item(
+                "inclusion",
+                c("prior_therapy", therapy="allo_hsct", requirement="allowed", min_days_since=90),
+                text="Prior allo-HSCT at least 3 months before infusion",
+            ),
+            {
+                "history": [
+                    *BASE_PROFILE["history"],
+                    {"type": "hsct", "date": "2026-10-20", "donor": "allogeneic"},
+                ]
+            },
+            NOT_MET,
+        ),
+    ],
+    ids=[
+        "inclusion-no-infection",
+        "exclusion-ignores-negation",
+        "qualified-hbv",
+        "status-words",
+        "days-near",
+        "days-far",
+    ],
+)
+def test_reading_the_parser_output_safely(
+    criterion: CriterionItem, changes: dict[str, Any], expected: Verdict
+) -> None:
+    result = evaluate_item(_facts(**changes), criterion)
+    assert result.verdict is expected, result.reason
+    if expected is UNKNOWN and "infusion" not in criterion.text:
+        assert result.cautious  # a failure read cautiously: keeps the trial from "likely"

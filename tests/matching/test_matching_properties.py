@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matching_factories import (
     AS_OF,
+    CAUTION_ITEMS,
     RICH_ITEMS,
     STANDARD_ITEMS,
     build_profile,
@@ -149,6 +150,8 @@ def _trials() -> MatchIndex:
     return index_of(
         [
             (build_trial("NCT90000101"), RICH_ITEMS),
+            (build_trial("NCT90000106", min_age_days=None, max_age_days=None), CAUTION_ITEMS),
+            (build_trial("NCT90000107", extra={"criteria_complete": "false"}), CAUTION_ITEMS[:3]),
             (
                 build_trial(
                     "NCT90000102", brief_title="CD7 CAR-T for T-ALL", conditions=("T-ALL",)

@@ -51,20 +51,12 @@ def registry_paths(shared_data: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def shared_store(
-    request: pytest.FixtureRequest,
-    shared_data: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[TrialStore]:
-    """The shared registry records imported into a store of each backend (read-only use)."""
+def module_store_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database of each backend that lives for one test module."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'trials.db'}"
-        opened = open_store(url)
-        ingest(opened, iter_records(registry_sources(shared_data)))
-        try:
-            yield opened
-        finally:
-            opened.close()
+        yield f"sqlite:///{tmp_path_factory.mktemp('module') / 'trials.db'}"
         return
     import psycopg
 
@@ -72,12 +64,19 @@ def shared_store(
     name = f"cartnav_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin.rsplit("/", 1)[0]
-    opened = open_store(f"{base}/{name}")
+    try:
+        yield f"{admin.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def shared_store(module_store_url: str, shared_data: Path) -> Iterator[TrialStore]:
+    """The shared registry records imported into a store of each backend (read-only use)."""
+    opened = open_store(module_store_url)
     try:
         ingest(opened, iter_records(registry_sources(shared_data)))
         yield opened
     finally:
         opened.close()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

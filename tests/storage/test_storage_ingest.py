@@ -149,12 +149,15 @@ def _records_then_crash(records: list[RawRecord], crash_after: int) -> Iterator[
         yield record
 
 
+@pytest.mark.parametrize("parallel_after", [None, 0], ids=["inline", "writer-process"])
 def test_interrupted_import_leaves_whole_batches_and_a_rerun_finishes(
-    store: TrialStore, registry_paths: list[Path]
+    store: TrialStore, registry_paths: list[Path], parallel_after: int | None
 ) -> None:
     records = [r for r in iter_records(registry_paths) if isinstance(r, RawRecord)]
     with pytest.raises(KeyboardInterrupt):
-        ingest(store, _records_then_crash(records, 130), batch_size=50)
+        ingest(
+            store, _records_then_crash(records, 130), batch_size=50, parallel_after=parallel_after
+        )
     assert store.count() == 100  # two whole batches, nothing of the third
     _assert_consistent(store)
 
@@ -164,18 +167,33 @@ def test_interrupted_import_leaves_whole_batches_and_a_rerun_finishes(
     _assert_consistent(store)
 
 
+def test_writer_process_sees_batches_still_in_flight(store: TrialStore) -> None:
+    """Copies of the same ids in later batches are classified against the queued writes."""
+    first = [raw(study(f"NCT920000{n:02d}", "first")) for n in range(60)]
+    second = [raw(study(f"NCT920000{n:02d}", "second")) for n in range(60)]
+    summary = ingest(store, first + second + first[:10], batch_size=7, parallel_after=0)
+    assert summary.to_dict() == {"inserted": 60, "updated": 70, "unchanged": 0, "rejected": 0}
+    titles = {t.nct_id: t.brief_title for t in store.iter_trials()}
+    assert len(titles) == 60
+    assert [titles[f"NCT920000{n:02d}"] for n in range(12)] == ["first"] * 10 + ["second"] * 2
+    again = ingest(store, first + second + first[:10], batch_size=7, parallel_after=0)
+    assert again.to_dict() == {"inserted": 0, "updated": 120, "unchanged": 10, "rejected": 0}
+    _assert_consistent(store)
+
+
 def _assert_consistent(store: TrialStore) -> None:
     """Children only for stored trials; the SQLite FTS index agrees with the table."""
     with store.engine.connect() as conn:
-        for table in ("sites", "trial_terms", "trial_raw"):
+        for table in ("sites", "trial_terms", "trial_raw", "trial_filters"):
             orphans = conn.execute(
                 sa.text(
                     f"SELECT count(*) FROM {table} WHERE trial_id NOT IN (SELECT id FROM trials)"
                 )
             ).scalar_one()
             assert orphans == 0, table
-        raws = conn.execute(sa.text("SELECT count(*) FROM trial_raw")).scalar_one()
-        assert raws == store.count()
+        for table in ("trial_raw", "trial_filters"):
+            rows = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+            assert rows == store.count(), table
         if store.dialect == "sqlite":
             conn.execute(
                 sa.text("INSERT INTO trials_fts(trials_fts, rank) VALUES ('integrity-check', 1)")

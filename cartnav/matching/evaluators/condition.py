@@ -40,6 +40,31 @@ _INFECTION_NAMES = {
     "syphilis": ("SYPHILIS",),
     "tuberculosis": ("TB", "TUBERCULOSIS"),
 }
+HARMFUL = frozenset(
+    {
+        "active_gvhd",
+        "gvhd",
+        "active_infection",
+        "infection",
+        "uncontrolled_infection",
+        "hiv",
+        "hbv",
+        "hcv",
+        "syphilis",
+        "tuberculosis",
+        "pregnancy",
+        "pregnant",
+        "breastfeeding",
+        "other_malignancy",
+        "second_malignancy",
+        "autoimmune_disease",
+        "cardiac_disease",
+        "seizure_disorder",
+        "allergy",
+        "organ_dysfunction",
+        "active_cns_disease",
+    }
+)
 CHILD_AGE = 10.0  # below this age pregnancy and breastfeeding are read as "no"
 
 Finding = tuple[Verdict, str, tuple[str, ...], tuple[str, ...]]
@@ -57,9 +82,11 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
         return Evaluation(
             UNKNOWN, subject, "the profile has no field for this", (), (f"condition.{token}",)
         )
-    # Nobody is required to be pregnant: an inclusion naming pregnancy asks for a negative test.
-    inclusion_test = kind == "inclusion" and token in ("pregnancy", "pregnant", "breastfeeding")
-    if constraint.attrs.get("negated") is True or inclusion_test:
+    # Nobody is required to have an infection, GVHD or another cancer, or to be pregnant: for
+    # these an inclusion states their absence ("No active infection", "negative pregnancy test")
+    # and an exclusion their presence, whatever negation the parser read.
+    harmful = token in HARMFUL
+    if (kind == "inclusion") if harmful else constraint.attrs.get("negated") is True:
         subject = f"no {subject}"
         if verdict is not UNKNOWN:
             verdict = NOT_MET if verdict is MET else MET

@@ -51,6 +51,7 @@ WASHOUTS = frozenset(
         "venetoclax",
     }
 )
+SINCE_MARGIN_DAYS = 30
 _ALIASES = {"allogeneic_hsct": "allo_hsct", "sct": "hsct", "transplant": "hsct", "cart": "car_t"}
 
 
@@ -124,6 +125,8 @@ def _had(
             return UNKNOWN, f"the history lists {name} without a date", (f"history.{therapy}.date",)
         days = (facts.as_of - latest.date).days
         verdict = MET if days >= since else NOT_MET
+        if verdict is NOT_MET and since - days <= SINCE_MARGIN_DAYS:
+            verdict = UNKNOWN  # counted at the (future) infusion, it may well be met
         return (
             verdict,
             f"the history lists {_label(latest)} {days} days before the matching date",

@@ -15,6 +15,9 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+# BIGINT on PostgreSQL; INTEGER on SQLite, where "INTEGER PRIMARY KEY" makes ``id`` the rowid.
+_KEY = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 _FTS_COLUMNS = (
     "fts_title, fts_conditions, fts_interventions, fts_keywords, "
     "brief_summary, detailed_description, eligibility_criteria"
@@ -28,7 +31,7 @@ def _new(prefix: str) -> str:
 def upgrade() -> None:
     op.create_table(
         "trials",
-        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("id", _KEY, primary_key=True, autoincrement=False),
         sa.Column("nct_id", sa.String(16), nullable=False, unique=True),
         sa.Column("status", sa.String(40), nullable=False),
         sa.Column("phases", sa.String(120), nullable=False),
@@ -70,19 +73,19 @@ def upgrade() -> None:
         "trial_raw",
         sa.Column(
             "trial_id",
-            sa.BigInteger,
+            _KEY,
             sa.ForeignKey("trials.id", ondelete="CASCADE"),
             primary_key=True,
         ),
         sa.Column("origin", sa.Text, nullable=False),
         sa.Column("source_format", sa.String(32), nullable=False),
-        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
     )
     op.create_table(
         "sites",
         sa.Column(
             "trial_id",
-            sa.BigInteger,
+            _KEY,
             sa.ForeignKey("trials.id", ondelete="CASCADE"),
             nullable=False,
         ),
@@ -96,15 +99,34 @@ def upgrade() -> None:
         sa.Column("lat", sa.Float),
         sa.Column("lon", sa.Float),
         sa.Column("geo_source", sa.String(16)),
+        sa.Column("geo_cell", sa.Integer),
         sa.PrimaryKeyConstraint("trial_id", "position"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_sites_country_trial", "sites", ["country_code", "trial_id"])
-    op.create_index("ix_sites_lat_lon", "sites", ["lat", "lon"])
+    op.create_index("ix_sites_geo_cell", "sites", ["geo_cell", "trial_id"])
+    op.create_table(
+        "trial_filters",
+        sa.Column(
+            "trial_id",
+            _KEY,
+            sa.ForeignKey("trials.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("status", sa.String(40), nullable=False),
+        sa.Column("phases", sa.String(120), nullable=False),
+        sa.Column("sex", sa.String(10), nullable=False),
+        sa.Column("min_age_days", sa.Integer),
+        sa.Column("max_age_days", sa.Integer),
+        sa.Column("is_cell_therapy", sa.Boolean, nullable=False),
+        sa.Column("car_targets", sa.String(200), nullable=False),
+        sa.Column("countries", sa.Text, nullable=False),
+        sa.Column("conditions", sa.Text, nullable=False),
+    )
     op.create_table(
         "trial_terms",
         sa.Column(
             "trial_id",
-            sa.BigInteger,
+            _KEY,
             sa.ForeignKey("trials.id", ondelete="CASCADE"),
             nullable=False,
         ),
@@ -112,6 +134,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("term", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("trial_id", "kind", "position"),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_trial_terms_term", "trial_terms", ["term"])
     op.create_table(
@@ -146,7 +169,8 @@ def upgrade() -> None:
 def _sqlite_full_text() -> None:
     op.execute(
         f"CREATE VIRTUAL TABLE trials_fts USING fts5({_FTS_COLUMNS}, content='trials', "
-        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
+        "content_rowid='id', detail=column, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
     )
     op.execute(
         "CREATE TRIGGER trials_fts_insert AFTER INSERT ON trials BEGIN "
@@ -194,6 +218,8 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS trials_fts")
     elif dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS cartnav_km(float8, float8, float8, float8)")
-    for table in ("trial_criteria", "meta", "quarantine", "trial_terms", "sites", "trial_raw"):
+    for table in ("trial_criteria", "meta", "quarantine", "trial_terms", "trial_filters"):
+        op.drop_table(table)
+    for table in ("sites", "trial_raw"):
         op.drop_table(table)
     op.drop_table("trials")
