@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from cartnav.domain.criterion import Constraint, CriterionItem, ItemKind
 from cartnav.domain.errors import NotFoundError
 from cartnav.domain.patient import Profile
-from cartnav.domain.trial import Trial
+from cartnav.domain.trial import Site, Trial
 from cartnav.domain.verdict import Verdict
 from cartnav.matching.evaluators import evaluate_constraint
 from cartnav.matching.evaluators.disease import relation
@@ -29,13 +29,7 @@ from cartnav.matching.filters import (
     status_filter,
 )
 from cartnav.matching.index import NO_CRITERIA, IndexedTrial, MatchIndex, full_sites, site_point
-from cartnav.matching.items import (
-    OTHER_COHORT,
-    apply_cohorts,
-    apply_groups,
-    apply_routes,
-    evaluate_item,
-)
+from cartnav.matching.items import evaluate_item
 from cartnav.matching.missing import missing_information
 from cartnav.matching.options import MatchOptions
 from cartnav.matching.overall import decide
@@ -49,6 +43,7 @@ from cartnav.matching.results import (
     SiteView,
     TrialMatch,
 )
+from cartnav.matching.structure import OTHER_COHORT, apply_cohorts, apply_groups, apply_routes
 from cartnav.registry.geo import country_code, haversine_km
 
 _NO_TEXT = CriterionResult(
@@ -104,11 +99,22 @@ class _Run:
         self._items: dict[int, CriterionResult] = {}
         self._deferred: dict[int, tuple[CriterionResult, ...]] = {}
         self._constraints: dict[tuple[int, str], Evaluation] = {}
-        self._verdicts: dict[tuple[int, int, int, int], _Verdicts] = {}
+        self._verdicts: dict[tuple[int, int, int, int, bool], _Verdicts] = {}
         self._relevance: dict[tuple[int, bool], Relevance] = {}
         self._km: dict[int, float | None] = {}
         self._country: dict[frozenset[str], bool] = {}
         self._home_codes: dict[frozenset[str], bool] = {}
+        self.sites: dict[str, tuple[Site, ...]] = {}  # read from the store for the results shown
+
+    def prefetch_sites(self, entries: list[IndexedTrial]) -> None:
+        """One store query for the sites of the results shown (the index keeps none)."""
+        source = self.index.source
+        wanted = [
+            e.trial.nct_id for e in entries if not e.trial.sites and (e.coords or e.countries)
+        ]
+        if source is None or not wanted:
+            return
+        self.sites.update({t.nct_id: tuple(t.sites) for t in source.iter_trials(nct_ids=wanted)})
 
     # --- cached pieces -------------------------------------------------------------------
     def age(self, trial: Trial) -> FactFilter:
@@ -163,7 +169,7 @@ class _Run:
 
     def verdicts(self, entry: IndexedTrial) -> tuple[_Verdicts, FactFilter]:
         age, sex, disease = self.age(entry.trial), self.sex(entry.trial), self.disease(entry)
-        key = (id(age), id(sex), id(disease), entry.set_id)
+        key = (id(age), id(sex), id(disease), entry.set_id, entry.criteria_cut)
         found = self._verdicts.get(key)
         if found is None:
             rows = self.rows(entry)
@@ -321,7 +327,7 @@ class _Run:
         ]
         sites = [
             SiteView(s.facility, s.city, s.country, s.status, self.km_to(site_point(s)))
-            for s in full_sites(self.index, entry)
+            for s in self.sites.get(trial.nct_id) or full_sites(self.index, entry)
         ]
         sites.sort(key=lambda s: (s.distance_km is None, s.distance_km or 0.0))
         return TrialMatch(
@@ -379,6 +385,7 @@ def run_match(
         value = run.score(entry)[0]
         ranked.append((-value, entry.trial.nct_id, entry))
     top = heapq.nsmallest(max(options.limit, 0), ranked, key=lambda r: (r[0], r[1]))
+    run.prefetch_sites([entry for _, _, entry in top])
     results = [run.full(entry) for _, _, entry in top]
     return MatchReport(
         as_of,

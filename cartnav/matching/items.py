@@ -24,67 +24,32 @@ Rules (documented in docs/matching.md):
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Callable, Sequence
 from functools import partial
 
 from cartnav.domain.criterion import Constraint, CriterionItem, ItemKind
 from cartnav.domain.verdict import Verdict
+from cartnav.matching import cautions
+from cartnav.matching.cautions import UnitKey
+from cartnav.matching.combine import all_of, any_of
 from cartnav.matching.evaluators import evaluate_constraint
-from cartnav.matching.evaluators.disease import relation
 from cartnav.matching.patient_facts import PatientFacts
 from cartnav.matching.results import CriterionResult, Evaluation
-from cartnav.matching.trial_traits import diseases_in
+from cartnav.matching.structure import apply_cohorts, apply_groups, apply_routes
 
 MET, NOT_MET, UNKNOWN, NA = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN, Verdict.NOT_APPLICABLE
 _EXCLUSION_LISTS = frozenset({"condition", "prior_therapy", "disease"})
-_OR = re.compile(r"\bor\b|/|\beither\b|\bany of\b", re.IGNORECASE)
-_QUALIFIED = re.compile(
-    r"uncontrol|not (?:well )?controlled|symptomatic|requiring|progressive|replicat|viral load"
-    r"|detectable|clinically significant",
-    re.IGNORECASE,
-)
-_ACTIVE = re.compile(r"\bactive\b", re.IGNORECASE)
-_RELAPSE_WORDS = re.compile(r"relaps|recurr", re.IGNORECASE)
-_REFRACTORY_WORDS = re.compile(
-    r"refractor|induction failure|fail\w* to (?:achieve|respond)|\bno cr\b|not achiev|non-?respon",
-    re.IGNORECASE,
-)
-_MRD_WORDS = re.compile(r"\bmrd\b|minimal residual|measurable residual", re.IGNORECASE)
-OTHER_COHORT = "Not applicable: this criterion is for another disease cohort"
-UnitKey = tuple[str, object]
 ConstraintEvaluator = Callable[[Constraint, ItemKind], Evaluation]
-_CONDITIONAL = re.compile(
-    r"\bif\b|\bprovided\b|\bunless\b|\bexcept\b|\bwill be eligible\b|\bare eligible\b"
-    r"|\ballowed\b|\bpermitted\b|\bno time restriction\b|\bnot be required\b|\bmay\b"
-    r"|\bplan(?:ned)?\b|\bproceed to\b|\bwill (?:undergo|receive)\b|\bcandidate for\b"
-    r"|\bdonor identified\b|\brisk of\b|\bfuture\b|\bprospective\b",
-    re.IGNORECASE,
-)
 MAX_TEXT = 600
 
-
-def any_of(verdicts: Sequence[Verdict]) -> Verdict:
-    decided = [v for v in verdicts if v is not NA]
-    if not decided:
-        return NA
-    if MET in decided:
-        return MET
-    if all(v is NOT_MET for v in decided):
-        return NOT_MET
-    return UNKNOWN
-
-
-def all_of(verdicts: Sequence[Verdict]) -> Verdict:
-    decided = [v for v in verdicts if v is not NA]
-    if not decided:
-        return NA
-    if NOT_MET in decided:
-        return NOT_MET
-    if UNKNOWN in decided:
-        return UNKNOWN
-    return MET
+__all__ = [
+    "all_of",
+    "any_of",
+    "apply_cohorts",
+    "apply_groups",
+    "apply_routes",
+    "evaluate_item",
+]
 
 
 def evaluate_item(
@@ -115,7 +80,7 @@ def evaluate_item(
         statement, evaluations, disease_fit, cautious = _single(facts, item, evaluate)
     else:
         statement, evaluations, disease_fit, cautious = _several(facts, item, evaluate)
-    if item.kind == "exclusion" and statement is MET and _names_own_population(item):
+    if item.kind == "exclusion" and statement is MET and cautions.names_own_population(item):
         statement, cautious = UNKNOWN, True
     verdict = statement
     if item.kind == "exclusion" and statement in (MET, NOT_MET):
@@ -133,7 +98,7 @@ def evaluate_item(
                 dict.fromkeys(m for e in evaluations if e.verdict is UNKNOWN for m in e.missing)
             )
     reason = _reason(item.kind, statement, relevant)
-    if verdict is NOT_MET and _CONDITIONAL.search(item.text):
+    if verdict is NOT_MET and cautions.CONDITIONAL.search(item.text):
         verdict, missing, cautious = UNKNOWN, (), True
         reason = (
             "Unknown: the wording is conditional (if, provided, unless, allowed ...), so the study"
@@ -163,13 +128,15 @@ def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalua
     """The common case, one constraint: the same rules as :func:`_several`, without the work."""
     constraint = item.constraints[0]
     raw = evaluate(constraint, item.kind)
-    evaluation = _qualified(_with_exception(raw, constraint, item.kind), constraint, item)
+    evaluation = cautions.qualified(
+        cautions.with_exception(raw, constraint, item.kind), constraint, item
+    )
     statement = evaluation.verdict
     if (
         constraint.type == "disease_status"
         and item.kind == "inclusion"
         and statement is NOT_MET
-        and _text_names_a_fitting_status(facts, item)
+        and cautions.text_names_a_fitting_status(facts, item)
     ):
         statement = UNKNOWN
     disease_fit = None
@@ -177,7 +144,7 @@ def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalua
         if (
             item.kind == "inclusion"
             and statement is NOT_MET
-            and _text_names_a_fitting_disease(facts, item)
+            and cautions.text_names_a_fitting_disease(facts, item)
         ):
             statement = UNKNOWN
         disease_fit = statement
@@ -187,7 +154,7 @@ def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalua
 def _several(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvaluator) -> Combined:
     raw = [evaluate(c, item.kind) for c in item.constraints]
     evaluations = [
-        _qualified(_with_exception(r, c, item.kind), c, item)
+        cautions.qualified(cautions.with_exception(r, c, item.kind), c, item)
         for r, c in zip(raw, item.constraints, strict=True)
     ]
     keys = [_unit_key(item, index, c) for index, c in enumerate(item.constraints)]
@@ -199,18 +166,22 @@ def _several(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalu
     verdicts = {key: any_of(unit) for key, unit in units.items()}
     strict = all_of([any_of(unit) for unit in strict_units.values()])
     disease_fails = verdicts.get(("disease", None)) is NOT_MET
-    if item.kind == "inclusion" and disease_fails and _text_names_a_fitting_disease(facts, item):
+    if (
+        item.kind == "inclusion"
+        and disease_fails
+        and cautions.text_names_a_fitting_disease(facts, item)
+    ):
         verdicts[("disease", None)] = UNKNOWN
-    _age_as_scope(item, keys, verdicts)
-    if item.kind == "inclusion" and _text_names_a_fitting_status(facts, item):
+    cautions.age_as_scope(item, keys, verdicts)
+    if item.kind == "inclusion" and cautions.text_names_a_fitting_status(facts, item):
         for key, constraint in zip(keys, item.constraints, strict=True):
             if constraint.type == "disease_status" and verdicts[key] is NOT_MET:
                 verdicts[key] = UNKNOWN
     statement = all_of(list(verdicts.values()))
     fails = item.kind == "inclusion" and statement is NOT_MET and len(verdicts) > 1
     if fails and (
-        _or_linked(item, keys, verdicts) is not NOT_MET
-        or _or_segments(item, keys, verdicts) is not NOT_MET
+        cautions.or_linked(item, keys, verdicts) is not NOT_MET
+        or cautions.or_segments(item, keys, verdicts) is not NOT_MET
     ):
         statement = UNKNOWN
     return statement, evaluations, verdicts.get(("disease", None)), statement is not strict
@@ -224,121 +195,6 @@ def _unit_key(item: CriterionItem, index: int, constraint: Constraint) -> UnitKe
     if item.kind == "exclusion" and constraint.type in _EXCLUSION_LISTS:
         return ("list", constraint.type)
     return ("one", index)
-
-
-def _age_as_scope(
-    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
-) -> None:
-    """In an inclusion item with other conditions, an age range may only say whom the item
-    applies to ("any on-treatment relapse in patients aged 16-24"): its failure is unknown."""
-    if item.kind != "inclusion":
-        return
-    ages = [k for k, c in zip(keys, item.constraints, strict=True) if c.type == "age"]
-    others = [
-        k
-        for k, c in zip(keys, item.constraints, strict=True)
-        if c.type not in ("age", "consent", "logistics", "unknown")
-    ]
-    if ages and others:
-        for key in ages:
-            if verdicts.get(key) is NOT_MET:
-                verdicts[key] = UNKNOWN
-
-
-def _names_own_population(item: CriterionItem) -> bool:
-    """An exclusion made only of a disease and relapsed/refractory ("Recurrent or refractory ALL
-    with testicular involvement") has a qualifier the parser did not read."""
-    kinds = {
-        c.attrs.get("status") if c.type == "disease_status" else c.type for c in item.constraints
-    }
-    return bool(kinds) and kinds <= {"disease", "relapsed", "refractory", "relapsed_or_refractory"}
-
-
-def _with_exception(evaluation: Evaluation, constraint: Constraint, kind: str) -> Evaluation:
-    """An "except ..." clause may rescue the patient: never let it stop them by itself."""
-    if not constraint.attrs.get("has_exception"):
-        return evaluation
-    stops = evaluation.verdict is (MET if kind == "exclusion" else NOT_MET)
-    if not stops:
-        return evaluation
-    finding = f"{evaluation.finding}; the text makes an exception the study team must judge"
-    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
-
-
-def _text_names_a_fitting_status(facts: PatientFacts, item: CriterionItem) -> bool:
-    """The item's words name a disease status the patient has, or may have (the parser may have
-    missed it: "primary refractory or relapsed B-ALL" read as primary refractory only). A missing
-    fact counts as "may have", so removing a fact never makes a failure stricter."""
-    course = facts.course
-    text = item.text
-    if course.relapse_count != 0 and _RELAPSE_WORDS.search(text):
-        return True
-    if course.refractory is not False and _REFRACTORY_WORDS.search(text):
-        return True
-    current = facts.profile.current
-    mrd = current.mrd if current else None
-    return (mrd is None or mrd > 0) and bool(_MRD_WORDS.search(text))
-
-
-def _qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionItem) -> Evaluation:
-    """An exclusion of a condition with a qualifier the profile cannot answer ("uncontrolled
-    hepatitis B", "drug-uncontrollable CNS leukaemia") does not exclude by itself."""
-    if item.kind != "exclusion" or constraint.type != "condition":
-        return evaluation
-    if evaluation.verdict is not MET:
-        return evaluation
-    token = str(constraint.attrs.get("condition") or "")
-    qualified = _QUALIFIED.search(item.text) and not token.startswith("uncontrolled")
-    active = _ACTIVE.search(item.text) and not token.startswith("active")
-    if not (qualified or active):
-        return evaluation
-    finding = f"{evaluation.finding}; the trial's qualifier (active, uncontrolled ...) is not given"
-    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
-
-
-def _or_segments(
-    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
-) -> Verdict:
-    """The item read as "A B, or C D": the constraints between two "or"s must all hold."""
-    order = sorted(range(len(keys)), key=lambda i: item.constraints[i].span)
-    segments: list[list[Verdict]] = [[]]
-    previous: int | None = None
-    for i in order:
-        if previous is not None:
-            end, start = item.constraints[previous].span[1], item.constraints[i].span[0]
-            if 0 < end <= start and _OR.search(item.text[end:start]):
-                segments.append([])
-        segments[-1].append(verdicts[keys[i]])
-        previous = i
-    return any_of([all_of(segment) for segment in segments if segment])
-
-
-def _text_names_a_fitting_disease(facts: PatientFacts, item: CriterionItem) -> bool:
-    if facts.disease is None:
-        return False
-    return any(relation(facts.disease, token) is not NOT_MET for token in diseases_in(item.text))
-
-
-def _or_linked(
-    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
-) -> Verdict:
-    """The item's verdict when units whose text is joined by "or" are read as alternatives."""
-    parent = {key: key for key in verdicts}
-
-    def root(key: UnitKey) -> UnitKey:
-        while parent[key] != key:
-            key = parent[key]
-        return key
-
-    order = sorted(range(len(keys)), key=lambda i: item.constraints[i].span)
-    for left, right in itertools.pairwise(order):
-        end, start = item.constraints[left].span[1], item.constraints[right].span[0]
-        if keys[left] != keys[right] and 0 < end <= start and _OR.search(item.text[end:start]):
-            parent[root(keys[left])] = root(keys[right])
-    merged: dict[UnitKey, list[Verdict]] = {}
-    for key, verdict in verdicts.items():
-        merged.setdefault(root(key), []).append(verdict)
-    return all_of([any_of(group) for group in merged.values()])
 
 
 def _reason(kind: str, statement: Verdict, evaluations: Sequence[Evaluation]) -> str:
@@ -357,118 +213,3 @@ def _reason(kind: str, statement: Verdict, evaluations: Sequence[Evaluation]) ->
     parts = "; ".join(f"{e.subject}{joiner}{e.finding}" for e in checkable)
     lead = {MET: "Met", NOT_MET: "Not met", UNKNOWN: "Unknown"}[statement]
     return f"{lead}: the trial asks for {parts}."
-
-
-def apply_cohorts(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
-    """Criteria for another disease cohort of the same trial do not apply to this patient.
-
-    When an inclusion item names a disease that fits the patient (or may), an inclusion item
-    naming only other diseases is for another cohort: not applicable, and so are its sub-items.
-    The sub-items of an item whose disease is unknown cannot stop the patient (unknown).
-    """
-    fits = any(r.kind == "inclusion" and r.disease_fit in (MET, UNKNOWN) for r in results)
-    out = list(results)
-    other_cohort: set[int] = set()
-    undecided: set[int] = set()
-    for index, result in enumerate(results):
-        parent = result.parent
-        if parent is not None and parent in other_cohort:
-            other_cohort.add(index)
-            if result.verdict is not MET:
-                out[index] = _replace(
-                    result, NA, f"Part of another cohort's criteria. ({result.reason})"
-                )
-            continue
-        if parent is not None and parent in undecided:
-            undecided.add(index)
-            if result.verdict is NOT_MET:
-                reason = (
-                    f"Applies only if the disease above fits; that is unknown. ({result.reason})"
-                )
-                out[index] = _replace(result, UNKNOWN, reason)
-            continue
-        if result.kind != "inclusion":
-            continue
-        if result.disease_fit is NOT_MET and fits:
-            other_cohort.add(index)
-            reason = (
-                f"{OTHER_COHORT} of the trial; another"
-                f" criterion covers the patient's disease. ({result.reason})"
-            )
-            out[index] = _replace(result, NA, reason)
-        elif result.disease_fit is UNKNOWN:
-            undecided.add(index)
-    return tuple(out)
-
-
-ROUTES = frozenset(
-    {
-        "relapsed",
-        "refractory",
-        "relapsed_or_refractory",
-        "second_or_later_relapse",
-        "post_hsct",
-        "primary_refractory",
-        "extramedullary",
-        "isolated_extramedullary",
-    }
-)
-
-
-def apply_routes(
-    items: Sequence[CriterionItem], results: Sequence[CriterionResult]
-) -> tuple[CriterionResult, ...]:
-    """Ungrouped inclusion items that each name a disease-status route ("2nd or greater relapse",
-    "any relapse after transplant") are often options of one list whose "or" the parser lost.
-    While one of them is met or unknown, a failing one cannot stop the patient: unknown."""
-    routes = [
-        i
-        for i, (item, result) in enumerate(zip(items, results, strict=True))
-        if item.kind == "inclusion"
-        and result.verdict is not NA
-        and any(
-            c.type == "disease_status" and c.attrs.get("status") in ROUTES | {"mrd_positive"}
-            for c in item.constraints
-        )
-    ]
-    if len(routes) < 2 or all(results[i].verdict is NOT_MET for i in routes):
-        return tuple(results)
-    out = list(results)
-    for i in routes:
-        if results[i].verdict is NOT_MET and items[i].group is None:
-            reason = (
-                f"{results[i].reason} This looks like one of several routes into the trial and"
-                " another may apply: the study team must judge."
-            )
-            out[i] = results[i].but(UNKNOWN, reason, cautious=True)
-    return tuple(out)
-
-
-def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
-    """Read inclusion items sharing a ``group`` as "any of the following"."""
-    groups: dict[str, list[int]] = {}
-    for index, result in enumerate(results):
-        if result.group is not None and result.kind == "inclusion":
-            groups.setdefault(result.group, []).append(index)
-    if not groups:
-        return tuple(results)
-    out = list(results)
-    for indices in groups.values():
-        if len(indices) < 2:
-            continue
-        group_verdict = any_of([results[i].verdict for i in indices])
-        for i in indices:
-            r = results[i]
-            if group_verdict is MET and r.verdict is not MET:
-                reason = f"Not needed: another option of this group is met. ({r.reason})"
-                out[i] = _replace(r, NA, reason)
-            elif group_verdict is UNKNOWN and r.verdict is NOT_MET:
-                reason = f"{r.reason} This is one of several options; another may still apply."
-                out[i] = _replace(r, UNKNOWN, reason)
-            elif group_verdict is NOT_MET and r.verdict is NOT_MET:
-                out[i] = _replace(r, NOT_MET, f"No option of this group is met. {r.reason}")
-    return tuple(out)
-
-
-def _replace(result: CriterionResult, verdict: Verdict, reason: str) -> CriterionResult:
-    return result.but(verdict, reason)

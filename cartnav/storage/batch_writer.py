@@ -22,8 +22,7 @@ from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any
 
 from cartnav.domain.errors import StorageError
-from cartnav.storage.rows import TrialWrite
-from cartnav.storage.writes import Reject
+from cartnav.storage.writes import PreparedBatch, Reject
 
 if TYPE_CHECKING:
     from cartnav.storage.store import TrialStore
@@ -34,18 +33,19 @@ _QUEUE_DEPTH = 2
 
 @dataclass
 class WriteJob:
-    """One batch's writes: new trials, changed trials (with their first import time), rejects."""
+    """One batch's writes: the trials it replaces (deleted first), the rows of its new and
+    changed trials, its rejects."""
 
     seq: int
-    inserts: Sequence[TrialWrite]
-    replaces: Mapping[str, tuple[TrialWrite, dt.datetime]]
+    batch: PreparedBatch
+    replaced: Sequence[str]  # NCT ids
     rejects: Sequence[Reject]
     now: dt.datetime
     digests: Mapping[str, str]  # nct_id -> the content hash this batch leaves stored
 
 
 def _write(store: TrialStore, job: WriteJob) -> None:
-    store.write_batch(inserts=job.inserts, replaces=job.replaces, rejects=job.rejects, now=job.now)
+    store.write_prepared(job.batch, replaced=job.replaced, rejects=job.rejects, now=job.now)
 
 
 def _child_main(url: str, jobs: Any, acks: Any) -> None:  # pragma: no cover - runs in a child

@@ -1,7 +1,7 @@
 """The trial store: open (and migrate) a database, read trials, search, keep metadata.
 
 Writes of imported trials go through :func:`cartnav.registry.ingest.ingest`, which calls
-:meth:`TrialStore.write_batch` once per batch (one transaction each).
+:meth:`TrialStore.write_prepared` once per batch (one transaction each).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from cartnav.domain.errors import StorageError
 from cartnav.domain.trial import Trial
 from cartnav.storage import migrate
 from cartnav.storage.models import QuarantineRow, SearchQuery, SearchResult
-from cartnav.storage.rows import NCT_ID, TrialWrite, trial_from_rows, unpack_payload
+from cartnav.storage.rows import NCT_ID, trial_from_rows, unpack_payload
 from cartnav.storage.schema import (
     meta,
     quarantine,
@@ -30,12 +30,13 @@ from cartnav.storage.schema import (
 from cartnav.storage.search import run_search
 from cartnav.storage.urls import default_database_url, make_engine, normalize_url
 from cartnav.storage.writes import (
+    PreparedBatch,
     Reject,
     Stored,
     delete_trials,
     insert_rejects,
-    insert_trials,
     stored_versions,
+    write_prepared,
 )
 
 _ITER_CHUNK = 500
@@ -146,19 +147,18 @@ class TrialStore:
         with self.engine.connect() as conn:
             return stored_versions(conn, nct_ids)
 
-    def write_batch(
+    def write_prepared(
         self,
+        batch: PreparedBatch,
         *,
-        inserts: Sequence[TrialWrite],
-        replaces: Mapping[str, tuple[TrialWrite, dt.datetime]],
+        replaced: Sequence[str],
         rejects: Sequence[Reject],
         now: dt.datetime,
     ) -> None:
-        """In one transaction: insert new trials, replace changed ones, quarantine rejects."""
-        first_imported = {nct_id: first for nct_id, (_, first) in replaces.items()}
+        """In one transaction: delete the ``replaced`` trials, insert ``batch``, quarantine."""
         with self.engine.begin() as conn:
-            delete_trials(conn, sorted(replaces))
-            insert_trials(conn, [*inserts, *(w for w, _ in replaces.values())], first_imported, now)
+            delete_trials(conn, replaced)
+            write_prepared(conn, batch)
             insert_rejects(conn, rejects, now)
 
     # -- metadata, parsed criteria cache, quarantine ----------------------------------------

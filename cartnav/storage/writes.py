@@ -1,13 +1,15 @@
 """Batch writes of the trial store: one call = one transaction's worth of trials and rejects.
 
-A changed trial is replaced whole (its old rows deleted, the new ones inserted), which keeps the
-SQLite FTS index exact through its triggers and drops the trial's cached parsed criteria.
+A changed trial is replaced whole (its old rows deleted, the new ones inserted), which drops the
+trial's cached parsed criteria. The SQLite FTS index stays exact: deleted rows leave it by
+trigger, new rows enter it with one statement per batch (:func:`write_prepared`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,15 +19,17 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from cartnav.storage.rows import (
+    SITE_COLUMNS,
     TrialWrite,
     filter_row,
-    raw_row,
+    pack_payload,
     site_rows,
     term_rows,
     trial_key,
     trial_row,
 )
 from cartnav.storage.schema import (
+    FTS_COLUMNS,
     quarantine,
     sites,
     trial_criteria,
@@ -75,50 +79,96 @@ def delete_trials(conn: sa.Connection, nct_ids: Sequence[str]) -> None:
     conn.execute(sa.delete(trials).where(trials.c.id.in_(keys)))
 
 
-def insert_trials(
-    conn: sa.Connection,
+@dataclass(slots=True)
+class PreparedBatch:
+    """One batch's new trial rows as driver parameters, built by the process that parses.
+
+    Plain tuples pickle several times faster than the parsed dataclasses, so the import's writer
+    process only runs the statements. The verbatim records stay text until written
+    (:func:`write_prepared` compresses them there, which balances the two processes).
+    """
+
+    trial_ids: list[int]  # keys of every trial inserted, for the SQLite full-text index
+    statements: list[tuple[str, list[tuple[Any, ...]]]]  # (INSERT statement, parameter rows)
+    raws: list[tuple[int, str, str, str]]  # trial_raw: (trial_id, origin, format, payload text)
+
+
+def prepare_batch(
+    dialect: sa.Dialect,
     writes: Sequence[TrialWrite],
     first_imported: Mapping[str, dt.datetime],
     now: dt.datetime,
-) -> None:
-    """Insert new trial rows (``first_imported`` keeps the first import time of replaced ones)."""
-    if not writes:
-        return
+) -> PreparedBatch:
+    """The rows of ``writes`` (``first_imported`` keeps the first import time of replaced ones)."""
     trial_rows: list[dict[str, Any]] = []
-    all_sites: list[dict[str, Any]] = []
+    all_sites: list[tuple[Any, ...]] = []
     all_terms: list[dict[str, Any]] = []
-    raws: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
+    raws: list[tuple[int, str, str, str]] = []
     for write in writes:
         first = first_imported.get(write.trial.nct_id, now)
-        trial_rows.append(trial_row(write, first_imported_at=first, now=now))
+        row = trial_row(write, first_imported_at=first, now=now)
+        trial_rows.append(row)
         all_sites.extend(site_rows(write))
         all_terms.extend(term_rows(write))
-        raws.append(raw_row(write))
         filters.append(filter_row(write))
-    bulk_insert(conn, trials, trial_rows)
-    bulk_insert(conn, trial_raw, raws)
-    bulk_insert(conn, trial_filters, filters)
-    bulk_insert(conn, sites, all_sites)
-    bulk_insert(conn, trial_terms, all_terms)
+        raws.append((row["id"], write.origin, write.trial.source_format, write.payload))
+    statements = [
+        _driver_params(dialect, table, rows)
+        for table, rows in (
+            (trials, trial_rows),
+            (trial_filters, filters),
+            (trial_terms, all_terms),
+        )
+        if rows
+    ]
+    if all_sites:
+        statements.append((_insert_sql(dialect, sites, SITE_COLUMNS), all_sites))
+    return PreparedBatch([row["id"] for row in trial_rows], statements, raws)
 
 
-def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """``executemany`` straight on the driver: the column types' bind processors (dates on
-    SQLite) are applied once per value, without SQLAlchemy's per-row statement bookkeeping.
-    Every row must have the same keys in the same order."""
-    if not rows:
+def write_prepared(conn: sa.Connection, batch: PreparedBatch) -> None:
+    """Insert a prepared batch (after :func:`delete_trials` of the trials it replaces)."""
+    if not batch.trial_ids:
         return
+    for sql, params in batch.statements:
+        conn.exec_driver_sql(sql, params)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(
+        f"INSERT INTO {trial_raw.name} (trial_id, origin, source_format, payload) "
+        f"VALUES ({mark}, {mark}, {mark}, {mark})",
+        [(key, origin, fmt, pack_payload(payload)) for key, origin, fmt, payload in batch.raws],
+    )
+    if conn.dialect.name == "sqlite":  # one statement per batch; see migration 0002
+        columns = ", ".join(FTS_COLUMNS)
+        conn.exec_driver_sql(
+            f"INSERT INTO trials_fts(rowid, {columns}) SELECT id, {columns} FROM trials "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(batch.trial_ids),),
+        )
+
+
+def _insert_sql(dialect: sa.Dialect, table: sa.Table, names: Sequence[str]) -> str:
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    return (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
+    )
+
+
+def _driver_params(
+    dialect: sa.Dialect, table: sa.Table, rows: Sequence[Mapping[str, Any]]
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The ``INSERT`` for ``table`` and its parameter tuples, for ``executemany`` straight on
+    the driver: the column types' bind processors are applied once per value, without
+    SQLAlchemy's per-row statement bookkeeping. Every row must have the same keys in order."""
     names = list(rows[0])
-    dialect = conn.dialect
     converters = [
         (index, processor)
         for index, name in enumerate(names)
         if (processor := table.c[name].type.bind_processor(dialect)) is not None
     ]
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
-    params: list[Sequence[Any]]
+    sql = _insert_sql(dialect, table, names)
+    params: list[tuple[Any, ...]]
     if converters:
         params = []
         for row in rows:
@@ -128,7 +178,7 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
             params.append(tuple(values))
     else:
         params = [tuple(row.values()) for row in rows]
-    conn.exec_driver_sql(sql, params)
+    return sql, params
 
 
 def insert_rejects(conn: sa.Connection, rejects: Sequence[Reject], now: dt.datetime) -> None:

@@ -178,7 +178,7 @@ def test_exclusion_items_in_a_group_stay_independent() -> None:
 
 
 def _set(*items: CriterionItem, **changes: Any) -> tuple[Verdict, ...]:
-    from cartnav.matching.items import apply_cohorts, apply_routes
+    from cartnav.matching.structure import apply_cohorts, apply_routes
 
     facts = _facts(**changes)
     evaluated = apply_cohorts([evaluate_item(facts, i) for i in items])

@@ -27,6 +27,14 @@ _FIELDS: dict[str, tuple[str, str, str]] = {
     "shortening_fraction": ("shortening_fraction_pct", "pct", "shortening fraction"),
     "spo2": ("spo2_pct", "pct", "oxygen saturation"),
 }
+_OTHER_NAMES = {
+    "alc": "absolute lymphocyte count",
+    "anc": "absolute neutrophil count",
+    "platelets": "platelet count",
+    "hemoglobin": "haemoglobin",
+    "inr": "INR (clotting)",
+    "aptt": "aPTT (clotting)",
+}
 _UNIT_WORDS = {
     "x_uln": " × ULN",
     "ml_min": " mL/min",
@@ -46,7 +54,8 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     unit = str(raw_unit).lower() if raw_unit else None
     unit = _UNIT_ALIASES.get(unit or "", unit)
     known = _FIELDS.get(analyte)
-    name = known[2] if known else analyte.replace("_", " ") or "a laboratory value"
+    name = known[2] if known else _OTHER_NAMES.get(analyte, analyte.replace("_", " "))
+    name = name or "a laboratory value"
     if value is None or op not in (">=", ">", "<=", "<", "="):
         return Evaluation(Verdict.UNKNOWN, name, "the limit could not be read")
     subject = f"{name} {phrase(op, value, _UNIT_WORDS.get(unit or '', ''))}"

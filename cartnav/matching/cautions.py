@@ -1,0 +1,159 @@
+"""Cautions: reading the criteria parser's output so that a misread never stops a patient.
+
+The parser may split a sentence it cannot fully read, miss a negation or a qualifier, or take a
+sub-group's age for the trial's. Each function here only ever turns a failure into ``unknown``
+(documented in docs/matching.md); :mod:`cartnav.matching.items` marks such unknowns
+``cautious``, which keeps the trial from being called likely.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from cartnav.domain.criterion import Constraint, CriterionItem
+from cartnav.domain.verdict import Verdict
+from cartnav.matching.combine import all_of, any_of
+from cartnav.matching.evaluators.disease import relation
+from cartnav.matching.patient_facts import PatientFacts
+from cartnav.matching.results import Evaluation
+from cartnav.matching.trial_traits import diseases_in
+
+MET, NOT_MET, UNKNOWN = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN
+UnitKey = tuple[str, object]
+OR_WORDS = re.compile(r"\bor\b|/|\beither\b|\bany of\b", re.IGNORECASE)
+QUALIFIED = re.compile(
+    r"uncontrol|not (?:well )?controlled|symptomatic|requiring|progressive|replicat|viral load"
+    r"|detectable|clinically significant",
+    re.IGNORECASE,
+)
+ACTIVE = re.compile(r"\bactive\b", re.IGNORECASE)
+RELAPSE_WORDS = re.compile(r"relaps|recurr", re.IGNORECASE)
+REFRACTORY_WORDS = re.compile(
+    r"refractor|induction failure|fail\w* to (?:achieve|respond)|\bno cr\b|not achiev|non-?respon",
+    re.IGNORECASE,
+)
+MRD_WORDS = re.compile(r"\bmrd\b|minimal residual|measurable residual", re.IGNORECASE)
+CONDITIONAL = re.compile(
+    r"\bif\b|\bprovided\b|\bunless\b|\bexcept\b|\bwill be eligible\b|\bare eligible\b"
+    r"|\ballowed\b|\bpermitted\b|\bno time restriction\b|\bnot be required\b|\bmay\b"
+    r"|\bplan(?:ned)?\b|\bproceed to\b|\bwill (?:undergo|receive)\b|\bcandidate for\b"
+    r"|\bdonor identified\b|\brisk of\b|\bfuture\b|\bprospective\b",
+    re.IGNORECASE,
+)
+
+
+def age_as_scope(
+    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
+) -> None:
+    """In an inclusion item with other conditions, an age range may only say whom the item
+    applies to ("any on-treatment relapse in patients aged 16-24"): its failure is unknown."""
+    if item.kind != "inclusion":
+        return
+    ages = [k for k, c in zip(keys, item.constraints, strict=True) if c.type == "age"]
+    others = [
+        k
+        for k, c in zip(keys, item.constraints, strict=True)
+        if c.type not in ("age", "consent", "logistics", "unknown")
+    ]
+    if ages and others:
+        for key in ages:
+            if verdicts.get(key) is NOT_MET:
+                verdicts[key] = UNKNOWN
+
+
+def names_own_population(item: CriterionItem) -> bool:
+    """An exclusion made only of a disease and relapsed/refractory ("Recurrent or refractory ALL
+    with testicular involvement") has a qualifier the parser did not read."""
+    kinds = {
+        c.attrs.get("status") if c.type == "disease_status" else c.type for c in item.constraints
+    }
+    return bool(kinds) and kinds <= {"disease", "relapsed", "refractory", "relapsed_or_refractory"}
+
+
+def with_exception(evaluation: Evaluation, constraint: Constraint, kind: str) -> Evaluation:
+    """An "except ..." clause may rescue the patient: never let it stop them by itself."""
+    if not constraint.attrs.get("has_exception"):
+        return evaluation
+    stops = evaluation.verdict is (MET if kind == "exclusion" else NOT_MET)
+    if not stops:
+        return evaluation
+    finding = f"{evaluation.finding}; the text makes an exception the study team must judge"
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
+
+
+def text_names_a_fitting_status(facts: PatientFacts, item: CriterionItem) -> bool:
+    """The item's words name a disease status the patient has, or may have (the parser may have
+    missed it: "primary refractory or relapsed B-ALL" read as primary refractory only). A missing
+    fact counts as "may have", so removing a fact never makes a failure stricter."""
+    course = facts.course
+    text = item.text
+    if course.relapse_count != 0 and RELAPSE_WORDS.search(text):
+        return True
+    if course.refractory is not False and REFRACTORY_WORDS.search(text):
+        return True
+    current = facts.profile.current
+    mrd = current.mrd if current else None
+    return (mrd is None or mrd > 0) and bool(MRD_WORDS.search(text))
+
+
+def qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionItem) -> Evaluation:
+    """An exclusion of a condition with a qualifier the profile cannot answer ("uncontrolled
+    hepatitis B", "drug-uncontrollable CNS leukaemia") does not exclude by itself."""
+    if item.kind != "exclusion" or constraint.type != "condition":
+        return evaluation
+    if evaluation.verdict is not MET:
+        return evaluation
+    token = str(constraint.attrs.get("condition") or "")
+    qualified = QUALIFIED.search(item.text) and not token.startswith("uncontrolled")
+    active = ACTIVE.search(item.text) and not token.startswith("active")
+    if not (qualified or active):
+        return evaluation
+    finding = f"{evaluation.finding}; the trial's qualifier (active, uncontrolled ...) is not given"
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
+
+
+def or_segments(
+    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
+) -> Verdict:
+    """The item read as "A B, or C D": the constraints between two "or"s must all hold."""
+    order = sorted(range(len(keys)), key=lambda i: item.constraints[i].span)
+    segments: list[list[Verdict]] = [[]]
+    previous: int | None = None
+    for i in order:
+        if previous is not None:
+            end, start = item.constraints[previous].span[1], item.constraints[i].span[0]
+            if 0 < end <= start and OR_WORDS.search(item.text[end:start]):
+                segments.append([])
+        segments[-1].append(verdicts[keys[i]])
+        previous = i
+    return any_of([all_of(segment) for segment in segments if segment])
+
+
+def text_names_a_fitting_disease(facts: PatientFacts, item: CriterionItem) -> bool:
+    if facts.disease is None:
+        return False
+    return any(relation(facts.disease, token) is not NOT_MET for token in diseases_in(item.text))
+
+
+def or_linked(
+    item: CriterionItem, keys: Sequence[UnitKey], verdicts: dict[UnitKey, Verdict]
+) -> Verdict:
+    """The item's verdict when units whose text is joined by "or" are read as alternatives."""
+    parent = {key: key for key in verdicts}
+
+    def root(key: UnitKey) -> UnitKey:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    order = sorted(range(len(keys)), key=lambda i: item.constraints[i].span)
+    for left, right in itertools.pairwise(order):
+        end, start = item.constraints[left].span[1], item.constraints[right].span[0]
+        if keys[left] != keys[right] and 0 < end <= start and OR_WORDS.search(item.text[end:start]):
+            parent[root(keys[left])] = root(keys[right])
+    merged: dict[UnitKey, list[Verdict]] = {}
+    for key, verdict in verdicts.items():
+        merged.setdefault(root(key), []).append(verdict)
+    return all_of([any_of(group) for group in merged.values()])

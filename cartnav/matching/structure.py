@@ -1,0 +1,132 @@
+"""How the items of one trial relate: disease cohorts, disease-status routes, "any of" groups.
+
+Applied to a trial's item results (from :func:`cartnav.matching.items.evaluate_item`), in this
+order: :func:`apply_cohorts`, :func:`apply_routes`, :func:`apply_groups` (docs/matching.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cartnav.domain.criterion import CriterionItem
+from cartnav.domain.verdict import Verdict
+from cartnav.matching.combine import any_of
+from cartnav.matching.results import CriterionResult
+
+MET, NOT_MET, UNKNOWN, NA = Verdict.MET, Verdict.NOT_MET, Verdict.UNKNOWN, Verdict.NOT_APPLICABLE
+OTHER_COHORT = "Not applicable: this criterion is for another disease cohort"
+
+
+def apply_cohorts(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
+    """Criteria for another disease cohort of the same trial do not apply to this patient.
+
+    When an inclusion item names a disease that fits the patient (or may), an inclusion item
+    naming only other diseases is for another cohort: not applicable, and so are its sub-items.
+    The sub-items of an item whose disease is unknown cannot stop the patient (unknown).
+    """
+    fits = any(r.kind == "inclusion" and r.disease_fit in (MET, UNKNOWN) for r in results)
+    out = list(results)
+    other_cohort: set[int] = set()
+    undecided: set[int] = set()
+    for index, result in enumerate(results):
+        parent = result.parent
+        if parent is not None and parent in other_cohort:
+            other_cohort.add(index)
+            if result.verdict is not MET:
+                out[index] = _replace(
+                    result, NA, f"Part of another cohort's criteria. ({result.reason})"
+                )
+            continue
+        if parent is not None and parent in undecided:
+            undecided.add(index)
+            if result.verdict is NOT_MET:
+                reason = (
+                    f"Applies only if the disease above fits; that is unknown. ({result.reason})"
+                )
+                out[index] = _replace(result, UNKNOWN, reason)
+            continue
+        if result.kind != "inclusion":
+            continue
+        if result.disease_fit is NOT_MET and fits:
+            other_cohort.add(index)
+            reason = (
+                f"{OTHER_COHORT} of the trial; another"
+                f" criterion covers the patient's disease. ({result.reason})"
+            )
+            out[index] = _replace(result, NA, reason)
+        elif result.disease_fit is UNKNOWN:
+            undecided.add(index)
+    return tuple(out)
+
+
+ROUTES = frozenset(
+    {
+        "relapsed",
+        "refractory",
+        "relapsed_or_refractory",
+        "second_or_later_relapse",
+        "post_hsct",
+        "primary_refractory",
+        "extramedullary",
+        "isolated_extramedullary",
+    }
+)
+
+
+def apply_routes(
+    items: Sequence[CriterionItem], results: Sequence[CriterionResult]
+) -> tuple[CriterionResult, ...]:
+    """Ungrouped inclusion items that each name a disease-status route ("2nd or greater relapse",
+    "any relapse after transplant") are often options of one list whose "or" the parser lost.
+    While one of them is met or unknown, a failing one cannot stop the patient: unknown."""
+    routes = [
+        i
+        for i, (item, result) in enumerate(zip(items, results, strict=True))
+        if item.kind == "inclusion"
+        and result.verdict is not NA
+        and any(
+            c.type == "disease_status" and c.attrs.get("status") in ROUTES | {"mrd_positive"}
+            for c in item.constraints
+        )
+    ]
+    if len(routes) < 2 or all(results[i].verdict is NOT_MET for i in routes):
+        return tuple(results)
+    out = list(results)
+    for i in routes:
+        if results[i].verdict is NOT_MET and items[i].group is None:
+            reason = (
+                f"{results[i].reason} This looks like one of several routes into the trial and"
+                " another may apply: the study team must judge."
+            )
+            out[i] = results[i].but(UNKNOWN, reason, cautious=True)
+    return tuple(out)
+
+
+def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
+    """Read inclusion items sharing a ``group`` as "any of the following"."""
+    groups: dict[str, list[int]] = {}
+    for index, result in enumerate(results):
+        if result.group is not None and result.kind == "inclusion":
+            groups.setdefault(result.group, []).append(index)
+    if not groups:
+        return tuple(results)
+    out = list(results)
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        group_verdict = any_of([results[i].verdict for i in indices])
+        for i in indices:
+            r = results[i]
+            if group_verdict is MET and r.verdict is not MET:
+                reason = f"Not needed: another option of this group is met. ({r.reason})"
+                out[i] = _replace(r, NA, reason)
+            elif group_verdict is UNKNOWN and r.verdict is NOT_MET:
+                reason = f"{r.reason} This is one of several options; another may still apply."
+                out[i] = _replace(r, UNKNOWN, reason)
+            elif group_verdict is NOT_MET and r.verdict is NOT_MET:
+                out[i] = _replace(r, NOT_MET, f"No option of this group is met. {r.reason}")
+    return tuple(out)
+
+
+def _replace(result: CriterionResult, verdict: Verdict, reason: str) -> CriterionResult:
+    return result.but(verdict, reason)
