@@ -13,9 +13,8 @@ from cartnav.assessment import thresholds as T
 from cartnav.assessment.model import Caution, Finding
 from cartnav.domain.disease_state import DiseaseState, months_between
 from cartnav.domain.patient import Current, Profile
-from cartnav.domain.verdict import Verdict
+from cartnav.domain.verdict import Tri, any_of, verdict_of
 
-Tri = bool | None
 # Organ function counts as checked when one value of each group is given.
 ORGAN_GROUPS = (
     ("creatinine_x_uln", "creatinine_clearance_ml_min"),
@@ -24,20 +23,6 @@ ORGAN_GROUPS = (
     ("lvef_pct", "shortening_fraction_pct"),
     ("spo2_pct",),
 )
-
-
-def _v(value: Tri) -> Verdict:
-    if value is None:
-        return Verdict.UNKNOWN
-    return Verdict.MET if value else Verdict.NOT_MET
-
-
-def _any(values: list[Tri]) -> Tri:
-    if any(v is True for v in values):
-        return True
-    if any(v is None for v in values):
-        return None
-    return False
 
 
 def evaluate_cautions(
@@ -53,7 +38,7 @@ def evaluate_cautions(
         findings.append(
             Finding(
                 f"caution.{code}",
-                _v(value),
+                verdict_of(value),
                 reason,
                 rule.source,
                 facts,
@@ -150,7 +135,7 @@ def evaluate_cautions(
 
     # GVHD
     grade = current.gvhd_grade
-    gvhd = _any([current.active_gvhd, None if grade is None else grade >= T.GVHD_GRADE_MIN])
+    gvhd = any_of([current.active_gvhd, None if grade is None else grade >= T.GVHD_GRADE_MIN])
     if current.active_gvhd is False and grade is None:
         gvhd = False
     add(
@@ -299,7 +284,7 @@ def _recent_hsct(profile: Profile) -> tuple[Tri, int | None]:
             values.append(False)
         else:  # recent: a caution if allogeneic, unknown if the donor type is not recorded
             values.append(True if event.donor == "allogeneic" else None)
-    value = _any(values)
+    value = any_of(values)
     return value, (min(days) if days else None)
 
 

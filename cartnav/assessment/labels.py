@@ -8,17 +8,14 @@ stays on-label with a caution and a ``missing_information`` entry).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cartnav.assessment.diseases import Disease
 from cartnav.assessment.model import Finding, ProductFit
 from cartnav.domain.disease_state import DiseaseState
 from cartnav.domain.patient import Profile
-from cartnav.domain.verdict import Verdict
+from cartnav.domain.verdict import Tri, Verdict, any_of, verdict_of
 from cartnav.knowledge.schema import Indication, Product
-
-Tri = bool | None
 
 ROUTE_WORDS = {
     "refractory": "refractory disease",
@@ -38,20 +35,6 @@ class LabelCheck:
     findings: tuple[Finding, ...]
     missing: tuple[str, ...]
     cd19_unknown: bool
-
-
-def _verdict(value: Tri) -> Verdict:
-    if value is None:
-        return Verdict.UNKNOWN
-    return Verdict.MET if value else Verdict.NOT_MET
-
-
-def _any(values: Sequence[Tri]) -> Tri:
-    if any(v is True for v in values):
-        return True
-    if any(v is None for v in values):
-        return None
-    return False
 
 
 def route_value(route: str, state: DiseaseState, profile: Profile) -> tuple[Tri, list[str]]:
@@ -165,7 +148,7 @@ def check_label(
             route_missing.extend(fields)
         if value is True:
             covered.append(ROUTE_WORDS.get(route, route))
-    route_ok = _any(values) if indication.routes else None
+    route_ok = any_of(values) if indication.routes else None
     wanted = (
         " or ".join(ROUTE_WORDS.get(r, r) for r in indication.routes)
         or "no machine-readable disease state"
@@ -320,7 +303,7 @@ def _finding(
 ) -> Finding:
     return Finding(
         rule=rule_id,
-        verdict=_verdict(value),
+        verdict=verdict_of(value),
         reason=reason,
         source=common["source"],
         facts=dict(facts),

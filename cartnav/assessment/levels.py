@@ -15,9 +15,8 @@ from cartnav.assessment.diseases import Disease
 from cartnav.assessment.model import Finding, Level, ProductFit
 from cartnav.domain.disease_state import DiseaseState
 from cartnav.domain.patient import Profile
-from cartnav.domain.verdict import Verdict
+from cartnav.domain.verdict import Tri, Verdict, any_of, verdict_of
 
-Tri = bool | None
 FRONTLINE = ("newly_diagnosed", "first_remission")
 
 
@@ -27,20 +26,6 @@ class Decision:
     rule: str
     reason: str  # one plain sentence: why this level
     missing: tuple[str, ...] = ()
-
-
-def _v(value: Tri) -> Verdict:
-    if value is None:
-        return Verdict.UNKNOWN
-    return Verdict.MET if value else Verdict.NOT_MET
-
-
-def _any(values: Sequence[Tri]) -> Tri:
-    if any(v is True for v in values):
-        return True
-    if any(v is None for v in values):
-        return None
-    return False
 
 
 @dataclass(frozen=True)
@@ -57,7 +42,7 @@ class RelapseRisk:
 
     @property
     def high(self) -> Tri:
-        return _any(
+        return any_of(
             [self.on_therapy, self.early, self.mrd_persistent, self.post_hsct, self.post_car_t]
         )
 
@@ -80,7 +65,9 @@ def relapse_risk(profile: Profile, state: DiseaseState) -> RelapseRisk | None:
     def add(rule_id: str, value: Tri, reason: str, facts: dict[str, object]) -> None:
         rule = R.rule(rule_id)
         findings.append(
-            Finding(rule_id, _v(value), reason, rule.source, facts, None, None, rule.unconfirmed)
+            Finding(
+                rule_id, verdict_of(value), reason, rule.source, facts, None, None, rule.unconfirmed
+            )
         )
 
     on_therapy = state.relapse_on_therapy
@@ -125,7 +112,7 @@ def relapse_risk(profile: Profile, state: DiseaseState) -> RelapseRisk | None:
         findings.append(
             Finding(
                 "relapse.mrd_after_reinduction",
-                _v(mrd_persistent),
+                verdict_of(mrd_persistent),
                 reason,
                 R.rule("relapse.mrd_after_reinduction").source,
                 {"current.mrd": mrd},
