@@ -15,6 +15,11 @@ the expected "why" and the matcher's failing/unknown criteria; ``--check`` exits
 is missed (or a pair could not be evaluated).
 
     .venv/bin/python bench/match_eval.py [--errors] [--check] [--json] [--only NCT02435849]
+    .venv/bin/python bench/match_eval.py --set heldout   # the 12 held-out profiles
+    .venv/bin/python bench/match_eval.py --set all       # both sets together
+
+``--set original`` (the default) is the 36-profile set the matcher was tuned against;
+``--set heldout`` is ``judged/heldout/``, written later and never shown to the matcher's author.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ CLASSES = ("likely_eligible", "possibly_eligible", "not_eligible")
 SHORT = {"likely_eligible": "likely", "possibly_eligible": "possibly", "not_eligible": "not"}
 ERROR = "error"
 WRONG_LIKELY_TARGET = 0.02
+SETS = {"original": ("",), "heldout": ("heldout",), "all": ("", "heldout")}
 
 
 @dataclass
@@ -289,16 +295,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--judged", type=Path, default=JUDGED, help="judged-set folder")
+    parser.add_argument(
+        "--set",
+        choices=sorted(SETS),
+        default="original",
+        dest="which",
+        help="original (default), heldout (judged/heldout/) or all",
+    )
     parser.add_argument("--shared-data", type=Path, default=SHARED, help="../shared/data folder")
     parser.add_argument(
         "--only", metavar="TEXT", help="judged pairs whose profile or NCT id contains TEXT"
     )
     args = parser.parse_args(argv)
 
-    rows = load_judgements(args.judged / "judgements.jsonl")
+    folders = [args.judged / sub for sub in SETS[args.which]]
+    rows = [row for folder in folders for row in load_judgements(folder / "judgements.jsonl")]
     if args.only:
         rows = [r for r in rows if args.only in r["profile"] or args.only in r["nct_id"]]
-    profiles = load_profiles(args.judged / "profiles")
+    profiles = {k: v for folder in folders for k, v in load_profiles(folder / "profiles").items()}
     trials = load_trials(args.shared_data)
     missing = sorted(
         {f"{r['nct_id']} ({r['source']})" for r in rows if (r["nct_id"], r["source"]) not in trials}
@@ -313,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             json.dumps(
                 {
+                    "set": args.which,
                     "matcher": metrics.to_dict(),
                     "baseline_age_only": base.to_dict(),
                     "matcher_ms": round(1000 * seconds, 1),
@@ -321,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     else:
+        print(f"set: {args.which} ({len(profiles)} profiles)")
         print(report(metrics, base, seconds, base_seconds))
     if args.errors:
         print("\ndisagreements (wrongly not_eligible first, then wrongly likely, then the rest):")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from cartnav.assessment import rules as R
 from cartnav.assessment.cautions import evaluate_cautions
 from cartnav.assessment.diseases import Disease, classify_disease
+from cartnav.assessment.family_facts import outcomes_for, prices_for
 from cartnav.assessment.labels import LabelCheck, check_label, listed_only
 from cartnav.assessment.levels import FRONTLINE, Decision, decide_b_all, decide_other, relapse_risk
 from cartnav.assessment.model import Assessment, Elsewhere, Finding
@@ -73,6 +74,7 @@ def assess(
         _elsewhere(profile, state, disease, kb, region, as_of) if disease.family in ASSESSED else ()
     )
     name = region_name(region)
+    on_label = [p.product for p in products if p.label_fit == "on_label"]
     return Assessment(
         region=region,
         region_name=name,
@@ -89,6 +91,8 @@ def assess(
         explanation=tuple(findings),
         elsewhere=elsewhere,
         knowledge_version=kb.version,
+        outcomes=outcomes_for(kb, on_label),
+        prices=prices_for(kb, on_label, region),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from cartnav.domain.disease_state import DiseaseState
 from cartnav.domain.verdict import Verdict
+from cartnav.knowledge.schema import Outcome, Price
 
 Level = Literal["standard_option", "consider", "not_indicated_now", "insufficient_information"]
 LEVELS: tuple[Level, ...] = (
@@ -127,6 +128,10 @@ class Assessment:
     explanation: tuple[Finding, ...]
     elsewhere: tuple[Elsewhere, ...]
     knowledge_version: str
+    outcomes: tuple[
+        Outcome, ...
+    ] = ()  # results of the pivotal/real-world studies of on-label products
+    prices: tuple[Price, ...] = ()  # dated prices of on-label products in this region
 
     @property
     def on_label_inns(self) -> list[str]:
@@ -152,4 +157,6 @@ class Assessment:
             "facts_as_of": self.facts_as_of.isoformat(),
             "disease": self.disease,
             "summary": self.summary,
+            "outcomes": [o.model_dump(mode="json") for o in self.outcomes],
+            "prices": [p.model_dump(mode="json") for p in self.prices],
         }

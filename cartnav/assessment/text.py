@@ -6,6 +6,7 @@ import re
 import textwrap
 from collections.abc import Callable
 
+from cartnav.assessment.family_facts import outcome_line, price_line
 from cartnav.assessment.model import Assessment, Finding, ProductFit
 from cartnav.assessment.rules import rule
 from cartnav.domain.verdict import Verdict
@@ -132,6 +133,22 @@ def render_text(assessment: Assessment) -> str:
         lines.append("What is missing (it could change the answer):")
         for path in a.missing_information:
             para(f"{describe_field(path)} (profile field '{path}')", "    ", "  - ")
+        lines.append("")
+
+    if a.outcomes or a.prices:
+        lines.append("Results and costs families ask about (for the products whose label fits):")
+        for outcome in a.outcomes:
+            refs = " ".join(cite(str(src.url)) for src in outcome.sources)
+            para(f"{outcome_line(outcome)} {refs}", "    ", "  - ")
+        for price in a.prices:
+            refs = " ".join(cite(str(src.url)) for src in price.sources)
+            flag = "" if price.confirmed else " (UNCONFIRMED)"
+            para(f"Price: {price_line(price)}{flag} {refs}", "    ", "  - ")
+        para(
+            "Results come from study groups, not from this patient; prices change over time.",
+            "    ",
+            "  ",
+        )
         lines.append("")
 
     if a.elsewhere:

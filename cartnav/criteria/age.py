@@ -19,7 +19,7 @@ _OLD = r"(?:\s*(?:old|of\s+age|of\s+life|-old))"
 _RANGE_RE = re.compile(
     rf"(?:between\s+)?(?:(?P<aop>>=|≥|>)\s*)?(?<![a-z0-9.,])(?P<a>{NUM})\s*{_UNIT.format('au')}?{_OLD}?\s*"
     rf"(?:-|to|~|through|and|until)\s*(?:age\s*)?(?:(?P<bop><=|≤|<)\s*)?(?P<b>{NUM})"
-    rf"\s*{_UNIT.format('bu')}?(?P<old>{_OLD})?(?:\s*\(?inclusive)?"
+    rf"[\s-]*{_UNIT.format('bu')}?(?P<old>{_OLD})?(?:\s*\(?inclusive)?"
 )
 _BOUND_RE = re.compile(
     rf"(?:{COMPARATOR}|(?P<yt>younger\s+than)|(?P<ot>older\s+than))\s*(?:the\s+age\s+of\s+|age\s+)?"

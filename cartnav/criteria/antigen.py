@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from cartnav.criteria.negation import negated_before
-from cartnav.criteria.units import COMP_NUM_RE, clean_value, parse_number
+from cartnav.criteria.units import COMP_NUM_RE, clean_value, op_of, parse_number
 from cartnav.domain.criterion import Constraint
 
 _NAME_RE = re.compile(
@@ -103,7 +103,9 @@ def find_antigen(folded: str) -> list[Constraint]:
             continue
         if expression == "positive" and negated_before(folded, first.start(), 20):
             continue  # "not CD19 positive": unsure, leave it out
-        threshold = _threshold(folded, first.start(), end)
+        threshold, low = _threshold(folded, first.start(), end)
+        if low and expression == "positive":
+            continue  # "< 30% CD19 expression": a low-expression statement, not positivity
         names: list[tuple[str, re.Match[str]]] = []
         for m in run:
             name = _canonical(m)
@@ -126,8 +128,9 @@ def find_antigen(folded: str) -> list[Constraint]:
     return _dedupe(out)
 
 
-def _threshold(folded: str, start: int, end: int) -> float | int | None:
-    """A percentage stated with the antigen in the same sentence (not a blast count)."""
+def _threshold(folded: str, start: int, end: int) -> tuple[float | int | None, bool]:
+    """A percentage stated with the antigen in the same sentence (not a blast count), and whether
+    it is an upper bound ("< 30% CD19 expression")."""
     stop = _PCT_NEAR_RE.search(folded, end)
     limit = stop.start() if stop else len(folded)
     limit = min(limit, end + 90)
@@ -135,10 +138,10 @@ def _threshold(folded: str, start: int, end: int) -> float | int | None:
         rest = folded[m.end() : m.end() + 20]
         if not rest.lstrip().startswith("%"):
             continue
-        if re.match(r"\s*%\s*(?:of\s+)?(?:lympho)?blasts?", rest):
-            continue
-        return clean_value(parse_number(m.group("num")))
-    return None
+        if re.match(r"\s*%\s*(?:lympho)?blasts?", rest):
+            continue  # "CD19+, > 5% blasts": a blast count ("30% of blasts" is the share)
+        return clean_value(parse_number(m.group("num"))), op_of(m) in ("<", "<=")
+    return None, False
 
 
 def _dedupe(items: list[Constraint]) -> list[Constraint]:

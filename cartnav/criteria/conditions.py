@@ -21,7 +21,12 @@ _CONDITIONS: list[tuple[str, str]] = [
         "hbv",
         r"hepatitis\s+b\b(?:\s+virus)?|(?<![a-z])hbv(?![a-z])|(?<![a-z])hbsag(?![a-z])|(?<![a-z])hbcab(?![a-z])",
     ),
-    ("hcv", r"hepatitis\s+c\b(?:\s+virus)?|(?<![a-z])hcv(?![a-z])"),
+    (
+        "hcv",
+        r"hepatitis\s+c\b(?:\s+virus)?|(?<![a-z])hcv(?![a-z])|"
+        r"(?:(?<=hepatitis b or )|(?<=hepatitis b and )|(?<=hepatitis b/)|(?<=hepatitis b, )|"
+        r"(?<=hepatitis b and/or ))c\b",
+    ),
     ("syphilis", r"syphilis|treponema"),
     ("tuberculosis", r"tuberculosis"),
     ("active_gvhd", rf"active\s+(?:acute\s+|chronic\s+)?(?:(?<![a-z])gvhd(?![a-z])|{_GVH})"),
@@ -35,24 +40,29 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "active_infection",
         r"active\s+(?:[\w-]+\s+){0,3}?infections?|infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
-        r"intravenous\s+)?(?:treatment|therapy|antibiotics)",
+        r"intravenous\s+)?(?:treatment|therapy|antibiotics)|"
+        r"(?:severe|serious|intercurrent)\s+(?:(?:acute|active|intercurrent|systemic|bacterial|viral|"
+        r"fungal|or|and|/)\s+){0,3}infections?",
     ),
     ("pregnancy", r"pregnan(?:t|cy)"),
     (
         "breastfeeding",
         r"breast[- ]?feed\w*|lactat\w+|(?<=or\s)nursing|"
-        r"nursing\s+(?:women|mothers|females|patients)",
+        r"nursing\s+(?:women|mothers|females|patients)|(?<=non-)nursing|(?<=non )nursing",
     ),
     ("cns3", r"\bcns[- ]?3\b|\bcns\s+(?:grade\s+|status\s+)?(?:3|iii)\b"),
+    ("cns2", r"\bcns[- ]?2\b|\bcns\s+(?:grade\s+|status\s+)?(?:2|ii)\b"),
     (
         "active_cns_disease",
-        rf"active\s+{_CNS}\s+(?:[\w-]+\s+){{0,2}}?(?:disease|involvement|leu[ck]a?emia|lymphoma|"
-        r"malignan\w+|tumou?rs?)",
+        rf"(?:active|uncontrolled|symptomatic)\s+(?:(?:or|and/or|and)\s+(?:active|uncontrolled|"
+        rf"symptomatic)\s+)?(?:{_CNS}|brain)\s+(?:[\w-]+\s+){{0,2}}?(?:disease|involvement|"
+        r"leu[ck]a?emia|lymphoma|malignan\w+|tumou?rs?|metastas\w+)",
     ),
     (
         "cns_involvement",
-        rf"{_CNS}\s+(?:\(cns\)\s+)?(?:involvement|leu[ck]a?emia|lymphoma|relapse|infiltration|"
-        rf"metastas\w+|malignan\w+)|\bcns\s+disease(?!\s+prophyla)|(?:involvement|infiltration)\s+of\s+(?:the\s+)?{_CNS}",
+        rf"{_CNS}\s*(?:\(cns\)\s+)?(?:/\s*(?:meningeal|leptomeningeal)\s+)?(?:involvement|"
+        rf"leu[ck]a?emia|lymphoma|relapse|infiltration|metastas\w+|metastatic\s+disease|malignan\w+)|"
+        rf"brain\s+metastas\w+|\bcns\s+disease(?!\s+prophyla)|(?:involvement|infiltration)\s+of\s+(?:the\s+)?{_CNS}",
     ),
     (
         "other_malignancy",
@@ -70,6 +80,11 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
     ("allergy", r"allerg\w+|hypersensitivity|anaphyla\w+"),
     ("organ_dysfunction", r"organ\s+(?:failure|dysfunction|insufficiency)"),
+    (
+        "immunodeficiency",
+        r"(?<!human\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|immunodeficient",
+    ),
+    ("liver_disease", r"(?:chronic\s+)?liver\s+disease|cirrhosis"),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "hiv": frozenset({"aids", "hiv", "huma"}),
@@ -84,26 +99,34 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "pregnancy": frozenset({"preg"}),
     "breastfeeding": frozenset({"brea", "lact", "nurs"}),
     "cns3": frozenset({"cns"}),
-    "active_cns_disease": frozenset({"cns", "nerv"}),
-    "cns_involvement": frozenset({"cns", "nerv"}),
+    "active_cns_disease": frozenset({"cns", "nerv", "brai"}),
+    "cns_involvement": frozenset({"cns", "nerv", "brai"}),
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
     "autoimmune_disease": frozenset({"auto"}),
     "cardiac_disease": frozenset({"angi", "arrh", "arry", "card", "hear", "myo", "myoc"}),
     "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
     "allergy": frozenset({"alle", "anap", "hype"}),
     "organ_dysfunction": frozenset({"orga"}),
+    "cns2": frozenset({"cns"}),
+    "immunodeficiency": frozenset({"immu"}),
+    "liver_disease": frozenset({"live", "cirr"}),
 }
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _CONDITIONS]
 _CONSENT_RE = re.compile(
     r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
     r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
     r"participate|give|provide|sign|follow|undergo)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
-    r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b"
+    r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
+    r"\bcomplian(?:ce|t)\b"
 )
 _LOGISTICS_RE = re.compile(
     r"\btravel|\breside\b|live\s+within|stay\s+(?:near|close|in|within)|care\s*-?givers?|"
-    r"follow-?up\s+(?:visits?|compliance|availability)|available\s+for\s+(?:\w+\s+){0,3}follow|"
-    r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to"
+    r"follow-?up\s+(?:visits?|compliance|availability|schedule|assessments?|requirements?)|"
+    r"available\s+for\s+(?:\w+\s+){0,3}follow|(?:allow\w*|adequate|long[- ]term|complete\w*|"
+    r"including|and\s+the)\s+(?:the\s+)?(?:\w+\s+)?follow[- ]?up\b|"
+    r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to|"
+    r"\bresidents?\b|\bresiden(?:ce|cy)\b|\blive[sd]?\s+(?:with|within|near)\b|"
+    r"\bzoom\b|video[- ]?conferenc\w*|smartphone"
 )
 _TIME_OF_CONSENT_RE = re.compile(
     r"(?:(?:time|date|day)\s+of|\bat|\bfrom|\bafter|\bbefore|prior\s+to|\bsince|\buntil|"
@@ -115,8 +138,15 @@ _GVHD_ACTIVE_RE = re.compile(
     r"(?:requir\w*|need\w*)\s+(?:\w+\s+){0,3}?(?:immunosuppress\w*|systemic\s+(?:treatment|therapy)|"
     r"treatment|therapy)"
 )
+_GVHD_FOR_RE = re.compile(rf"(?:for|prophylaxis\s+of|treatment\s+of)\s+{_GVH}\s*\(\s*$")
+_GVHD_PRESENT_RE = re.compile(
+    r"(?:presence\s+of|grade\s*(?:[\divx]+|[<>≥≤]=?\s*\d)?\s*(?:(?:-|to|or)\s*[\divx]+)?|acute|chronic|"
+    r"extensive|moderate|severe|current|ongoing|uncontrolled)\s+(?:(?:or|and|acute|chronic|"
+    r"extensive|moderate|severe|/)\s*)*$"
+)
 _PREG_SKIP_RE = re.compile(
-    r"(?:becom\w*|get(?:ting)?|capable\s+of\s+becoming|duration\s+of|weeks?\s+of)\s+$"
+    r"(?:becom\w*|get(?:ting)?|capable\s+of\s+becoming|duration\s+of|weeks?\s+of|event\s+of|"
+    r"case\s+of)\s+$"
 )
 
 
@@ -148,7 +178,37 @@ def find_conditions(
             out.append(
                 Constraint("condition", {"condition": label, "negated": negated}, (start, end))
             )
+    labels = {c.attrs["condition"] for c in out}
+    if "cns3" in labels and labels & {"cns_involvement", "active_cns_disease"}:
+        out = [c for c in out if not _defined_by_cns3(c, out, folded)]
+        labels = {c.attrs["condition"] for c in out}
+    if "active_gvhd" in labels and "gvhd" in labels:
+        out = [c for c in out if c.attrs["condition"] != "gvhd"]
+    if "uncontrolled_infection" in labels and "active_infection" not in labels:
+        m = _ACTIVE_OR_UNCONTROLLED_RE.search(folded)
+        if m is not None and not in_exception(exceptions, m.start()):
+            negated = negated_before(folded, m.start(), 30)
+            attrs = {"condition": "active_infection", "negated": negated}
+            out.append(Constraint("condition", attrs, (m.start(), m.end())))
     return out
+
+
+_DEFINED_AS_RE = re.compile(
+    r"[\s,]*(?:[\w,]+\s+){0,4}?(?:\(|defined\s+(?:as|by)|i\.?e\.?|that\s+is)\s*(?:\w+\s+){0,1}?cns[- ]?3"
+)
+
+
+def _defined_by_cns3(c: Constraint, found: list[Constraint], folded: str) -> bool:
+    """ "CNS involvement (CNS-3)" / "... defined by CNS-3": the CNS-3 statement is the fact."""
+    if c.attrs["condition"] not in ("cns_involvement", "active_cns_disease"):
+        return False
+    return _DEFINED_AS_RE.match(folded, c.span[1]) is not None
+
+
+_ACTIVE_OR_UNCONTROLLED_RE = re.compile(
+    r"\b(?:active|serious|severe)\s*(?:,|or|and/or|/)\s*(?:\w+\s*(?:,|or|and/or|/)\s*)?"
+    r"uncontroll\w+\s+(?:[\w-]+\s+){0,2}?infections?"
+)
 
 
 def _refine(folded: str, name: str, start: int, end: int) -> str | None:
@@ -156,10 +216,16 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
     if name == "gvhd":
         if _GVHD_THERAPY_RE.search(before) or re.match(r"\s*(?:therap|prophyla)", folded[end:]):
             return None
+        if _GVHD_FOR_RE.search(folded[max(0, start - 70) : start]):
+            return None  # "(GVHD)" after "drugs used for graft-versus-host disease"
         if _GVHD_ACTIVE_RE.search(folded, end, min(len(folded), end + 60)):
+            return "active_gvhd"
+        if _GVHD_PRESENT_RE.search(before + " "):
             return "active_gvhd"
     if name == "pregnancy" and _PREG_SKIP_RE.search(before):
         return None
+    if name == "organ_dysfunction" and re.match(r"[\s,]*(?:defined|as\s+follows|:)", folded[end:]):
+        return None  # "organ failure, defined as LVEF < 40% ...": the numbers are the labs
     if name == "other_malignancy" and re.search(r"\b(?:cns|central|nervous)\b", folded[start:end]):
         return None
     return name

@@ -26,12 +26,15 @@ _PATTERNS: list[tuple[str, str]] = [
         r"mixed[- ]phenotype\s+(?:acute\s+)?leu[ck]a?emia|\bmpal\b|biphenotypic|"
         r"acute\s+leu[ck]emia\s+of\s+ambiguous\s+lineage",
     ),
-    ("Burkitt", r"burkitt'?s?(?:\s+(?:lymphoma|leu[ck]a?emia))?(?:\s*/\s*leu[ck]a?emia)?"),
+    (
+        "Burkitt",
+        r"burkitt'?s?(?:\s+(?:lymphoma|leu[ck]a?emia))?(?:\s*/\s*(?:leu[ck]a?emia|lymphoma))?",
+    ),
     ("B-LBL", rf"{_B}lymphoblastic\s+lymphomas?|\bb-lbl\b"),
     (
         "T-LBL",
         rf"{_T}lymphoblastic\s+lymphomas?|\bt-lbl\b|"
-        rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)",
+        rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)|(?<=t-all/)lbl\b|(?<=t-all\s/\s)lbl\b",
     ),
     (
         "B-ALL",
@@ -67,6 +70,13 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:indolent|aggressive|mature)\s+b[- ]?cell\s+lymphomas?|\bb[- ]cell\s+lymphomas?",
     ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
+    ("NSCLC", r"non[- ]?small[- ]cell\s+lung\s+(?:cancer|carcinoma)s?|\bnsclc\b"),
+    # "ALL or lymphoma", "other CD19+ lymphoma": lymphoma as a B-cell malignancy
+    (
+        "NHL",
+        r"(?:(?<=\bor\s)|(?<=\band\s)|(?<=/)|(?<=cd19\+\s)|(?<=cd19\s\+\s)|(?<=cd19\+)|"
+        r"(?<=cd19-positive\s)|(?<=cd19\spositive\s))lymphomas?\b",
+    ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MPAL": frozenset({"ambi", "biph", "mixe", "mpal", "phen"}),
@@ -85,8 +95,9 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MCL": frozenset({"mant"}),
     "MM": frozenset({"mult", "myel", "plas"}),
     "MDS": frozenset({"myel"}),
-    "NHL": frozenset({"b", "hodg", "nonh"}),
+    "NHL": frozenset({"b", "hodg", "nonh", "lymp"}),
     "Hodgkin": frozenset({"hodg"}),
+    "NSCLC": frozenset({"nsc", "nscl", "lung"}),
 }
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
 _ABBREV_KEYS = ("ALL", "AML", "CLL", "CML", "MM", "MDS", "NHL", "MCL", "FL", "MPAL")
@@ -117,6 +128,19 @@ _ABBREV = [
 ]
 _ABBREV_RE = re.compile("|".join(f"(?P<a{i}>{rx.pattern})" for i, (_, rx) in enumerate(_ABBREV)))
 _NON_RE = re.compile(r"non[- ]?$")
+_NON_B_RE = re.compile(
+    r"\bnon-?\s*b[- ]?(?:cell\s+|lineage\s+)?(?:acute\s+)?(?:lymphoblastic\s+)?leu[ck]a?emias?"
+)
+_B_CONTEXT_RE = re.compile(
+    r"cd19\s*(?:\+|-?positive)\s*(?:b[- ]cell\s+)?(?:hematologic\w*\s+|haematologic\w*\s+)?"
+    r"(?:malignan|neoplas|tumou?r)|\bb[- ]cell\s+(?:hematologic\w*\s+|haematologic\w*\s+)?"
+    r"(?:malignan|neoplas)"
+)
+_CD19_BEFORE_RE = re.compile(r"cd19\s*(?:\+|-?positive|-?pos)\s*$")
+_CONTEXT_FOR_RE = re.compile(
+    r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?)\s+for\s+(?:patients?\s+with\s+)?"
+    r"(?:ph\+?\s*|philadelphia[\w\s+()-]{0,30}?\s)?$"
+)
 
 
 def _shouting(text: str, start: int, end: int) -> bool:
@@ -154,6 +178,24 @@ def find_disease(
         if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
             continue
         found.append((m.start(), m.end(), name))
+    if ("non" in words and "b" in words) or "nonb" in words:
+        for m in _NON_B_RE.finditer(folded):
+            if free(m.start(), m.end()):
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), m.end(), "B-ALL!"))
+    found = [
+        f
+        for f in found
+        if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])
+    ]  # "TKIs for Ph+ ALL": the disease only says what the drug is for
+    if any(f[2] == "ALL" for f in found):
+        b_context = _B_CONTEXT_RE.search(folded) is not None
+        found = [
+            (a, b, "B-ALL")
+            if n == "ALL" and (b_context or _CD19_BEFORE_RE.search(folded, max(0, a - 12), a))
+            else (a, b, n)
+            for a, b, n in found
+        ]
     asides = _asides(folded) if "(" in folded else []
     found = [f for f in found if not any(a <= f[0] < b for a, b in asides)]
     names = {f[2] for f in found}
@@ -162,15 +204,29 @@ def find_disease(
     out: list[Constraint] = []
     seen: set[tuple[str, bool]] = set()
     for start, end, name in sorted(found):
-        negated = any(kw <= start < stop for kw, _, stop in exceptions) or negated_before(
-            folded, start, 25
-        )
+        if any(kw <= start < stop and folded.startswith("unless", kw) for kw, _, stop in exceptions):
+            continue  # "(unless it is due to CLL ...)": the disease only explains an exception
+        negated = any(kw <= start < stop for kw, _, stop in exceptions) or _negated(folded, start)
+        if name == "B-ALL!":
+            name, negated = "B-ALL", True  # "non-B cell acute leukemia"
         key = (name, negated)
         if key in seen:
             continue
         seen.add(key)
         out.append(Constraint("disease", {"disease": name, "negated": negated}, (start, end)))
     return out
+
+
+_NON_PREFIX_RE = re.compile(r"\bnon[- ](?=\w)")
+
+
+def _negated(folded: str, start: int) -> bool:
+    """Negation before a disease name; a "non-" prefix of another word ("non-squamous") is not."""
+    if not negated_before(folded, start, 25):
+        return False
+    lo = max(0, start - 25)
+    window = _NON_PREFIX_RE.sub(lambda m: " " * len(m.group(0)), folded[lo:start])
+    return negated_before(folded[:lo] + window, start, 25)
 
 
 _ASIDE_RE = re.compile(r"\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|such\s+as|including|for\s+example)")

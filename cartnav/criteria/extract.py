@@ -74,8 +74,8 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         found += find_therapy(folded, kind, exceptions, post_hsct, words)
     if not gates.PERFORMANCE.isdisjoint(words):
         found += find_performance(folded)
-    if digits and not gates.LABS.isdisjoint(words):
-        found += find_labs(text, folded, words)
+    if (digits or "times" in folded) and not gates.LABS.isdisjoint(words):
+        found += find_labs(text, folded, words, kind)
     if not gates.CONDITIONS.isdisjoint(words):
         found += find_conditions(folded, exceptions, words)
     found = [c for c in found if not _inside_exception(c, exceptions)]
@@ -91,6 +91,8 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
 def _inside_exception(c: Constraint, exceptions: list[tuple[int, int, int]]) -> bool:
     if c.type == "disease":
         return False  # diseases in an exception clause are kept, marked negated
+    if c.type == "prior_therapy" and c.attrs.get("requirement") == "allowed":
+        return False  # "other than blinatumomab": the therapy extractor made it an allowance
     return any(kw <= c.span[0] < end for kw, _, end in exceptions)
 
 

@@ -54,6 +54,10 @@ DISEASE = frozenset(
         "pre",
         "preb",
         "nonl",
+        "nonb",
+        "nsc",
+        "nscl",
+        "lung",
     }
 )
 ANTIGEN = frozenset({"cd", "bcma", "cll", "clec", "gprc", "ror", "muc", "kapp"})
@@ -81,6 +85,16 @@ STATUS = frozenset(
         "lymp",
         "myel",
         "leuk",
+        "fail",
+        "achi",
+        "remi",
+        "resp",
+        "atta",
+        "reac",
+        "pers",
+        "dete",
+        "unre",
+        "nonr",
     }
 )
 THERAPY = frozenset(
@@ -131,9 +145,22 @@ THERAPY = frozenset(
         "dexa",
         "immu",
         "chem",
+        "anti",
+        "hydr",
+        "syst",
+        "mono",
+        "grow",
+        "csf",
+        "filg",
+        "pegf",
+        "tria",
+        "gvhd",
+        "graf",
+        "line",
+        "regi",
     }
 )
-PERFORMANCE = frozenset({"karn", "lans", "kps", "lps", "ecog", "east", "zubr"})
+PERFORMANCE = frozenset({"karn", "lans", "kps", "lps", "ecog", "east", "zubr", "perf"})
 LABS = frozenset(
     {
         "crea",
@@ -187,6 +214,26 @@ LABS = frozenset(
         "haem",
         "hgb",
         "hb",
+        "wbc",
+        "whit",
+        "leuk",
+        "leuc",
+        "alka",
+        "alp",
+        "gamm",
+        "ggt",
+        "albu",
+        "dlco",
+        "diff",
+        "qtc",
+        "qtcf",
+        "qtcb",
+        "corr",
+        "puls",
+        "frac",
+        "glut",
+        "abso",
+        "part",
     }
 )
 CONDITIONS = frozenset(
@@ -232,6 +279,9 @@ CONDITIONS = frozenset(
         "hype",
         "anap",
         "orga",
+        "brai",
+        "cirr",
+        "live",
     }
 )
 CONSENT = frozenset({"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu"})
@@ -251,6 +301,9 @@ LOGISTICS = frozenset(
         "lodg",
         "geog",
         "prox",
+        "zoom",
+        "vide",
+        "smar",
     }
 )
 EXCEPTION = frozenset({"exce", "unle", "othe", "excl", "apar", "asid", "besi"})

@@ -11,12 +11,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cartnav.criteria.units import COMP_NUM_RE, POSTFIX_RE, clean_value, op_of, parse_number
+from cartnav.criteria.units import (
+    COMP_NUM_RE,
+    COMPARATOR,
+    POSTFIX_RE,
+    WORD_NUMBERS,
+    clean_value,
+    op_of,
+    parse_number,
+)
 from cartnav.domain.criterion import Constraint
 
 _ANALYTES: list[tuple[str, str]] = [
     ("creatinine_clearance", r"creatinine\s+clearance(?:\s+rate)?|\bcrcl\b|\bccr\b|\bclcr\b"),
-    ("gfr", r"\be?gfr\b|glomerular\s+filtration\s+rate"),
+    ("gfr", r"\be?gfr\b|glomerular\s+filtrat(?:ion|e)\s+rate"),
     ("creatinine", r"(?:serum\s+)?creatinine|\bscr\b|\bcr\b"),
     ("bilirubin", r"(?:total\s+|serum\s+|direct\s+|conjugated\s+)?bilirubin|\bt-?bili?\b"),
     (
@@ -42,9 +50,17 @@ _ANALYTES: list[tuple[str, str]] = [
     ("inr", r"\binr\b"),
     ("aptt", r"\ba?ptt\b|partial\s+thromboplastin\s+time"),
     ("platelets", r"platelets?(?:\s+counts?)?|\bplt\b"),
-    ("anc", r"absolute\s+neutrophil\s+counts?|\banc\b"),
+    ("anc", r"absolute\s+neutrophils?(?:\s+counts?)?|\banc\b"),
+    ("wbc", r"\bwbc\b(?:\s+counts?)?|white\s+blood\s+cells?(?:\s+counts?)?|leu[ck]ocytes?(?:\s+counts?)?"),
+    ("alp", r"alkaline?\s+phosphatases?|\balp\b"),
+    ("ggt", r"gamma[- ]?glutamyl\s*trans(?:peptidase|ferase)|\bggt\b|\bgamma[- ]?gt\b"),
+    ("albumin", r"(?:serum\s+)?albumin"),
+    ("dlco", r"\bdlco\b|diffusing\s+capacity(?:\s+of\s+the\s+lungs?\s+for\s+carbon\s+monoxide)?"),
+    ("qtc", r"\bqtc[fb]?\b(?:\s+interval)?|corrected\s+qt(?:\s+interval)?(?:\s*\(qtc\))?"),
     ("alc", r"absolute\s+lymphocyte\s+(?:counts?|n\b)|\balc\b"),
     ("hemoglobin", r"ha?emoglobin|\bhgb\b|\bhb\b"),
+    ("cd19_count", r"\bcd19\s*\+?\s*(?:positive\s+)?(?:b[- ]?cells?\s+)?counts?"),
+    ("cd3_count", r"\bcd3\s*\+?\s*(?:positive\s+)?(?:t[- ]?cells?\s+)?counts?"),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "creatinine_clearance": frozenset({"ccr", "clcr", "crcl", "crea"}),
@@ -63,6 +79,14 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "anc": frozenset({"abso", "anc", "neut"}),
     "alc": frozenset({"abso", "alc", "lymp"}),
     "hemoglobin": frozenset({"haem", "hb", "hemo", "hgb"}),
+    "wbc": frozenset({"wbc", "whit", "leuk", "leuc"}),
+    "cd19_count": frozenset({"cd"}),
+    "cd3_count": frozenset({"cd"}),
+    "alp": frozenset({"alka", "alp"}),
+    "ggt": frozenset({"gamm", "ggt"}),
+    "albumin": frozenset({"albu"}),
+    "dlco": frozenset({"dlco", "diff"}),
+    "qtc": frozenset({"qtc", "qtcf", "qtcb", "corr"}),
 }
 
 
@@ -99,7 +123,10 @@ def _mentions(text: str, folded: str, words: set[str]) -> list[_Mention]:
     return out
 
 
-_JOINER_RE = re.compile(r"[\s,/&()\-]*(?:(?:and|or|and/or)\b[\s,/&()\-]*)?(?:(?:the|serum)\s+)*")
+_JOINER_RE = re.compile(
+    r"[\s,/&()\-]*(?:(?:and|or|and/or)\b[\s,/&()\-]*)?"
+    r"(?:(?:the|serum|calculated|measured|estimated|radioisotope|radionuclide)\s+)*"
+)
 _UNITS: list[tuple[str, str]] = [
     ("pct", r"%|percent"),
     (
@@ -115,8 +142,9 @@ _UNITS: list[tuple[str, str]] = [
     ("g_dl", r"g\s*/\s*dl"),
     ("g_l", r"g\s*/\s*l|grams?\s+per\s+lit(?:er|re)"),
     ("x10e9_l", r"(?:x|\*)\s*10\s*\^?\s*9\s*/\s*l|x\s*109\s*/\s*l"),
-    ("per_ul", r"/\s*(?:mm3|ul|mcl)|cells\s*/\s*(?:mm3|ul)"),
+    ("per_ul", r"(?:cells\s*)?/\s*(?:mm\s*\^?\s*3|u\s*l\b|mcl|microlit(?:er|re))"),
     ("u_l", r"u\s*/\s*l|iu\s*/\s*l"),
+    ("ms", r"ms(?:ec)?\b|milliseconds?"),
     ("seconds", r"s(?:ec(?:onds?)?)?\b"),
 ]
 _UNIT_RE = re.compile(r"\s*(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _UNITS) + ")")
@@ -136,6 +164,14 @@ _FITS: dict[str, tuple[str | None, ...]] = {
     "anc": ("x10e9_l", "per_ul", None),
     "alc": ("x10e9_l", "per_ul", None),
     "hemoglobin": ("g_dl", "g_l"),
+    "wbc": ("x10e9_l", "per_ul"),
+    "cd19_count": ("per_ul", "x10e9_l"),
+    "cd3_count": ("per_ul", "x10e9_l"),
+    "alp": ("x_uln", "u_l"),
+    "ggt": ("x_uln", "u_l"),
+    "albumin": ("g_dl", "g_l"),
+    "dlco": ("pct",),
+    "qtc": ("ms",),
 }
 _STOP_RE = re.compile(r"[;.](?:\s|$)|\n\s*\n")
 _OR_VALUE_RE = re.compile(r"\s*(?:,\s*)?or\s+")
@@ -162,7 +198,23 @@ def _fit(analyte: str, unit: str | None, value: float) -> tuple[str | None, floa
     return unit, value
 
 
-def find_labs(text: str, folded: str, words: set[str]) -> list[Constraint]:
+# Some registry pages render "≤"/"≥" as "=" ("AST =3 times ULN", "creatinine clearance =60
+# mL/min"). In an inclusion item the evident meaning is the bound that admits: an upper bound for
+# what must stay low, a lower bound for what must stay high. Exclusion items are left alone.
+_UPPER_BOUNDED = frozenset({"creatinine", "bilirubin", "alt", "ast", "alp", "ggt", "inr", "aptt"})
+_LOWER_BOUNDED = frozenset(
+    {"creatinine_clearance", "gfr", "lvef", "shortening_fraction", "spo2", "platelets", "anc"}
+    | {"hemoglobin", "albumin", "dlco", "wbc", "alc"}
+)
+_BARE_EQ_RE = re.compile(r"[\s)]*(?:level\s+|value\s+|count\s+)?(?<![<>≤≥=!])=(?=\d)(?P<num>\d+(?:[.,]\d+)?)")
+_WORD_NUM_RE = re.compile(
+    rf"(?:{COMPARATOR})\s*(?P<word>{'|'.join(WORD_NUMBERS)})\s+(?=times|fold|x\b|-fold)"
+)
+
+
+def find_labs(
+    text: str, folded: str, words: set[str], kind: str = "inclusion"
+) -> list[Constraint]:
     mentions = _mentions(text, folded, words)
     out: list[Constraint] = []
     seen: set[tuple[str, str | None]] = set()
@@ -182,6 +234,8 @@ def find_labs(text: str, folded: str, words: set[str]) -> list[Constraint]:
         stop_m = _STOP_RE.search(folded, subjects[-1].end())
         limit = min(nxt, subjects[-1].end() + 60, stop_m.start() if stop_m else len(folded))
         values = _values(folded, subjects[-1].end(), limit)
+        if not values and kind == "inclusion":
+            values = _bare_eq(folded, subjects[-1].end(), limit, subjects)
         if not values:
             continue
         names: list[str] = []
@@ -228,6 +282,23 @@ def find_labs(text: str, folded: str, words: set[str]) -> list[Constraint]:
     return out
 
 
+def _bare_eq(
+    folded: str, start: int, limit: int, subjects: list[_Mention]
+) -> list[tuple[str, float, str | None, int]]:
+    m = _BARE_EQ_RE.match(folded, start, limit)
+    if m is None:
+        return []
+    names = {n for s in subjects for n in s.name.split("+")}
+    if names <= _UPPER_BOUNDED:
+        op = "<="
+    elif names <= _LOWER_BOUNDED:
+        op = ">="
+    else:
+        return []
+    unit, end = _unit(folded, m.end())
+    return [(op, parse_number(m.group("num")), unit, end)]
+
+
 def _with_alt(c: Constraint, alt: int | None) -> Constraint:
     return Constraint(c.type, c.attrs, c.span, alt)
 
@@ -238,6 +309,13 @@ def _values(folded: str, start: int, limit: int) -> list[tuple[str, float, str |
     pos = start
     while True:
         m = COMP_NUM_RE.search(folded, pos, limit if not out else min(len(folded), pos + 25))
+        if m is None and not out:
+            w = _WORD_NUM_RE.search(folded, pos, limit)
+            if w is not None and op_of(w) is not None:
+                unit, end = _unit(folded, w.end())
+                if unit is not None:
+                    out.append((op_of(w) or ">=", float(WORD_NUMBERS[w.group("word")]), unit, end))
+            break
         if m is None:
             break
         if out:

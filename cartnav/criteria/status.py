@@ -29,7 +29,7 @@ _HSCT = (
     r"(?:an?\s+)?(?:allogeneic\s+|allogenic\s+|allo-?\s*|autologous\s+|auto-?\s*)?"
     r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
     r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+)?"
-    r"(?:transplant\w*|hsct|hct|sct|bmt|allo-?h?sct)\b"
+    r"(?:transplant\w*|hsct|hct|sct|asct|bmt|allo-?h?sct)\b"
 )
 _RELAPSE = r"(?:relapse[sd]?|recurrence|recurred|recurrent|recur)"
 _PATTERNS: list[tuple[str, str]] = [
@@ -55,7 +55,9 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "primary_refractory",
         r"primary\s+(?:chemo-?)?(?:refractory|resistant|induction\s+failure)|"
-        r"induction\s+failure|refractory\s+to\s+(?:initial\s+|first\s+|primary\s+)?induction",
+        r"induction\s+failure|refractory\s+to\s+(?:initial\s+|first\s+|primary\s+)?induction|"
+        r"(?:no|not\s+(?:achiev\w+|in)|fail\w*\s+to\s+achieve|did\s+not\s+achieve)\s+(?:a\s+)?"
+        r"(?:complete\s+)?(?:remission|cr)\s+after\s+(?:[\w≥>=-]+\s+){0,7}?induction",
     ),
     (
         "relapsed_or_refractory",
@@ -63,7 +65,15 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:refractory|resistant)|"
         rf"(?:refractory|resistant)\s*(?:/|or|and/or|and)\s*{_RELAPSE}|\br/r\b",
     ),
-    ("refractory", r"\b(?:chemo-?)?refractory\b|\bresistant\s+disease"),
+    (
+        "refractory",
+        r"\b(?:chemo-?)?refractory\b(?!\s+(?:grade|cytokine|crs\b|gvhd))|\bresistant\s+disease|"
+        r"(?:fail(?:s|ed|ure)?\s+to\s+(?:achieve|attain|obtain)|(?:did|do|does|could)\s+not\s+"
+        r"(?:achieve|attain|obtain|reach))\s+(?:a\s+)?(?:complete\s+|morphologic\w*\s+)?"
+        r"(?:remission|response|cr)\b|\bno\s+(?:complete\s+)?remission\s+after|"
+        r"(?:not|un|non-?)\s*responsive\s+to\s+(?:\w+\s+){0,2}?(?:therapy|treatment|"
+        r"chemotherapy|induction)",
+    ),
     ("relapsed", rf"\b{_RELAPSE}\b"),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
@@ -73,11 +83,11 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "extramedullary": frozenset({"extr"}),
     "primary_refractory": frozenset({"indu", "prim", "refr"}),
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
-    "refractory": frozenset({"chem", "refr", "resi"}),
+    "refractory": frozenset({"chem", "refr", "resi", "fail", "achi", "remi", "resp", "atta", "reac"}),
     "relapsed": frozenset({"recu", "rela"}),
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
-_MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas"})
+_MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete"})
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
 _LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")
 _CONDITIONAL_RE = re.compile(r"\bfor\s+$")
@@ -88,14 +98,20 @@ _OTHER_CONDITION_RE = re.compile(
     r"effusions?|infections?|heart\s+failure|arrh?ythmias?|hypotension|pneumothorax|"
     r"shock|fever|pancreatitis|hypoxemia|headache)"
 )
+_TOXICITY_RE = re.compile(r"(?:[≥≤<>]=?|grade)\s*$")
+_ANY_SITE_RE = re.compile(
+    r"(?:marrow|bm)\s*(?:\(bm\)\s*)?,?\s*(?:and/or|or|and)\s+(?:combined\s+|isolated\s+)?$"
+)
 _PREVENT_RE = re.compile(r"(?:prevent\w*|prophylaxis\s+of|risk\s+of|reduce\w*)\s+(?:the\s+|a\s+)?$")
 _MRD_RE = re.compile(
-    r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease"
+    r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease|"
+    r"(?:persistent|detectable)\s+residual\s+disease"
 )
 _MRD_NEG_RE = re.compile(r"[\s)(-]*(?:\(mrd\)\s*)?[- ]?(?:negative|negativity|neg\b|<\s*0\.01)")
 _MRD_POS_RE = re.compile(
     r"positiv|detectable|persistent|≥|>|level|threshold|at\s+least|more\s+than"
 )
+_ANTIGEN_SHARE_RE = re.compile(r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|express\w*)\s*\S?$")
 _BLASTS_BEFORE_RE = re.compile(
     rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\s+)?(?:leu[ck]a?emic\s+|lympho|myelo)?blast"
 )
@@ -131,6 +147,17 @@ def find_status(
         found.extend(_mrd(folded))
     if "blast" in folded:
         found.extend(_blasts(folded))
+    names = {f[2] for f in found}
+    if names & {"post_hsct", "second_or_later_relapse"}:
+        found = [f for f in found if f[2] != "relapsed"]  # the specific relapse says it all
+    elif "relapsed_or_refractory" in names:
+        found = [f for f in found if f[2] not in ("relapsed", "refractory")]
+    elif {"relapsed", "refractory"} <= names:
+        # "fail to achieve CR; or have disease recurrence": one relapsed-or-refractory statement
+        first = min(f[0] for f in found if f[2] in ("relapsed", "refractory"))
+        last = max(f[1] for f in found if f[2] in ("relapsed", "refractory"))
+        found = [f for f in found if f[2] not in ("relapsed", "refractory")]
+        found.append((first, last, "relapsed_or_refractory", {}))
     out: list[Constraint] = []
     seen: set[str] = set()
     for start, end, name, extra in sorted(found, key=lambda f: (f[0], f[1])):
@@ -138,6 +165,12 @@ def find_status(
             continue
         if name in _PLAIN and _OTHER_CONDITION_RE.match(folded, end):
             continue  # "refractory hypertension": not the disease's status
+        if name in _PLAIN and _TOXICITY_RE.search(folded, max(0, start - 12), start):
+            continue  # "≥ refractory Grade 3 CRS"-type slips: a toxicity grade, not the disease
+        if name == "extramedullary" and _ANY_SITE_RE.search(folded, max(0, start - 40), start):
+            name = "relapsed"  # "bone marrow or extramedullary relapse": a relapse at any site
+            if name in seen or not re.search(_RELAPSE, folded[start : end + 12]):
+                continue
         if _CONDITIONAL_RE.search(folded, max(0, start - 4), start) or _PREVENT_RE.search(
             folded, max(0, start - 30), start
         ):
@@ -195,6 +228,8 @@ def _blasts(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
         m = rx.search(folded)
         if m is None:
             continue
+        if _ANTIGEN_SHARE_RE.search(folded, max(0, m.start() - 40), m.start() + 1):
+            continue  # "CD19 expression >= 30% of blasts": the antigen's share, not a blast count
         value = clean_value(parse_number(m.group("num")))
         attrs: dict[str, Any] = {"threshold": value, "unit": "pct", "op": op_of(m)}
         return [(m.start(), m.end(), "active_disease", attrs)]

@@ -12,6 +12,8 @@ import re
 
 _PAIRS: dict[str, str] = {
     "×": "x",
+    "⋅": "x",  # dot operator used as a multiplication sign ("1.5 ⋅ ULN")
+    "·": "x",
     "х": "x",  # Cyrillic small ha
     "Х": "x",
     "＊": "*",

@@ -36,13 +36,25 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "cd19_directed",
         r"anti-?\s*cd19(?:\s*(?:/|or)\s*anti-?\s*cd3)?(?:\s+(?:therapy|therapies|agents?|"
-        r"antibod\w+|treatment))?|cd19[- ](?:directed|targeted|targeting|specific)(?:\s+(?:therapy|"
-        r"therapies|agents?|treatment))?|targeting\s+cd19",
+        r"antibod\w+|treatment))?|cd19(?:\s*(?:/|or|and)\s*cd22)?[- ](?:directed|targeted|targeting|"
+        r"specific)(?:\s+(?:monoclonal\s+)?(?:therapy|therapies|agents?|treatment|antibod\w+))?|"
+        r"targeting\s+cd19",
+        False,
+    ),
+    (
+        "cd22_directed",
+        r"anti-?\s*cd22(?:\s+(?:therapy|therapies|agents?|antibod\w+|treatment))?|"
+        r"cd22[- ](?:directed|targeted|targeting)(?:\s+(?:therapy|therapies|agents?|treatment))?",
         False,
     ),
     ("blinatumomab", r"blinatumomab|blincyto", False),
     ("inotuzumab", r"inotuzumab(?:\s+ozogamicin)?|besponsa", False),
-    ("gene_therapy", r"gene\s+therap(?:y|ies)(?:\s+products?)?|gene[- ]modified\s+cell", False),
+    (
+        "gene_therapy",
+        r"gene\s+therap(?:y|ies)(?:\s+products?)?|gene[- ]modified\s+cell|"
+        r"gene\s+transfer\s+(?:agents?|products?|therap\w+)|genetic\s+therapy\s+products?",
+        False,
+    ),
     (
         "allo_hsct",
         rf"allogen(?:e)?ic\s+{_STEM}{_TX}|allo-?\s*h?sct\b|allo-?hct\b|allo\s+{_TX}",
@@ -64,7 +76,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "investigational_agent",
         r"investigational\s+(?:medicinal\s+)?(?:products?|agents?|drugs?|therap\w+|treatments?)|"
-        r"(?:other|another)\s+(?:interventional\s+)?clinical\s+(?:trials?|stud(?:y|ies))",
+        r"(?:other|another)\s+(?:interventional\s+|therapeutic\s+|drug\s+)?clinical\s+"
+        r"(?:trials?|stud(?:y|ies))|(?:other|another)\s+(?:interventional|therapeutic)\s+"
+        r"(?:trials?|stud(?:y|ies))",
         True,
     ),
     ("radiotherapy", r"radiotherapy|radiation\s+therapy|irradiation", True),
@@ -74,8 +88,32 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         r"prednisone|prednisolone|dexamethasone",
         True,
     ),
-    ("immunosuppression", r"immunosuppress\w*(?:\s+(?:therapy|agents?|drugs?|treatment))?", True),
-    ("chemotherapy", r"(?:cytotoxic\s+)?chemotherap(?:y|ies)", True),
+    (
+        "immunosuppression",
+        r"immunosuppress\w*(?:\s+(?:therapy|agents?|drugs?|treatment))?|"
+        r"(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?)\s+(?:used\s+)?(?:for|to\s+treat)\s+"
+        r"(?:the\s+treatment\s+of\s+)?(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease)|"
+        r"anti-?gvhd\s+(?:therapy|treatment|drugs?|medications?)",
+        True,
+    ),
+    (
+        "chemotherapy",
+        r"(?:cytotoxic\s+)?chemotherap(?:y|ies)|hydroxyurea|hydroxycarbamide|"
+        r"(?:systemic\s+)?anti-?\s*(?:neoplastic|tumou?r|cancer)\s+(?:therapy|therapies|treatments?|"
+        r"drugs?|agents?|medications?)|(?:prior\s+|any\s+)?systemic\s+(?:therapy|therapies|treatments?)",
+        True,
+    ),
+    (
+        "antibody_therapy",
+        r"antibody[- ]based\s+therap(?:y|ies)|monoclonal\s+antibod(?:y|ies)(?:\s+therap(?:y|ies))?",
+        True,
+    ),
+    (
+        "growth_factor",
+        r"(?:haematopoietic\s+|hematopoietic\s+)?growth\s+factors?|\bg-?csf\b|\bgm-?csf\b|"
+        r"filgrastim|pegfilgrastim",
+        True,
+    ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "car_t": frozenset(
@@ -96,6 +134,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
         }
     ),
     "cd19_directed": frozenset({"anti", "cd"}),
+    "cd22_directed": frozenset({"anti", "cd"}),
     "blinatumomab": frozenset({"blin"}),
     "inotuzumab": frozenset({"besp", "inot"}),
     "gene_therapy": frozenset({"gene"}),
@@ -104,18 +143,21 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "hsct": frozenset({"bmt", "hct", "hsct", "sct", "tran"}),
     "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro"}),
     "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
-    "investigational_agent": frozenset({"clin", "inve"}),
+    "investigational_agent": frozenset({"clin", "inve", "tria"}),
     "radiotherapy": frozenset({"irra", "radi"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster"}),
-    "immunosuppression": frozenset({"immu"}),
-    "chemotherapy": frozenset({"chem"}),
+    "immunosuppression": frozenset({"immu", "gvhd", "anti", "graf"}),
+    "chemotherapy": frozenset({"chem", "hydr", "anti", "syst"}),
+    "antibody_therapy": frozenset({"anti", "mono"}),
+    "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
 }
 _COMPILED = [(name, re.compile(p), strict, _TRIGGERS[name]) for name, p, strict in _TERMS]
 _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
     r"post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
-    r"have\s+had|has\s+had|had|current|concurrent|ongoing|on)\b"
+    r"have\s+had|has\s+had|had|current|concurrent|ongoing|on|taking|needs?\s+to\s+take|"
+    r"(?:strateg\w+|regimens?|lines?|therap\w+|treatments?)\s*,?\s+including)\b"
 )
 _CUE_AFTER_RE = re.compile(
     r"[\s\w()/-]{0,30}?\b(?:within|in\s+the\s+(?:last|past|previous)|is\s+allowed|are\s+allowed|"
@@ -133,13 +175,16 @@ _STUDY_AFTER_RE = re.compile(
 _ALLOWED_RE = re.compile(
     r"\b(?:allowed|permitted|acceptable|(?:is|are)\s+eligible|"
     r"may\s+(?:have\s+(?:had|received|undergone)|be\s+(?:included|enrolled|eligible))|"
+    r"can\s+be\s+(?:used|given|continued)|"
     r"can\s+be\s+(?:included|enrolled)|not\s+(?:be\s+)?excluded|not\s+an?\s+exclusion)\b"
 )
 _CONDITIONAL_RE = re.compile(
     r"(?:patients?|subjects?|participants?|those|individuals?|recipients?)\s+(?:with|who\s+(?:have|has)"
-    r"\s+(?:had|received|undergone))\s+(?:an?\s+)?(?:history\s+of\s+)?(?:an?\s+)?(?:prior\s+|previous\s+)?"
-    r"(?:[\w-]+\s+){0,3}$|^\s*(?:if|for)\b"
+    r"\s+(?:had|received|undergone|been\s+treated\s+with)|previously\s+(?:treated\s+with|exposed\s+to)|"
+    r"who\s+(?:previously\s+)?received)\s+(?:an?\s+)?(?:history\s+of\s+)?(?:an?\s+)?(?:prior\s+|previous\s+)?"
+    r"(?:[\w-]+\s+){0,3}$"
 )
+_IF_FOR_RE = re.compile(r"\s*(?:if|for)\b")
 _WITHIN_RE = re.compile(
     rf"(?:within|in\s+the\s+(?:last|past|previous)|during\s+the\s+(?:last|past))\s+(?:the\s+)?"
     rf"(?:last\s+|past\s+|previous\s+|prior\s+)?{DURATION}"
@@ -148,8 +193,26 @@ _WITHIN_RE = re.compile(
 )
 _SINCE_RE = re.compile(
     rf"(?:at\s+least|≥|>=|>|more\s+than|over|greater\s+than)\s*{DURATION}\s+"
-    rf"(?:from|since|after|post)"
+    rf"(?:from|since|after|post)|(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
+    rf"(?:elapsed|passed)\s+(?:since|from)"
 )
+_ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
+_INCL_STRICT_CUE_RE = re.compile(
+    r"\b(?:intoleran\w+\s+(?:to|of)|failed|fail(?:ure|ed)?\s+(?:of|to\s+respond\s+to)|"
+    r"refractory\s+to|resistant\s+to|treated\s+with|received|exposed\s+to|"
+    r"after\s+(?:\w+\s+){0,2}?(?:including|with))\b"
+)
+_LINES_RE = re.compile(
+    r"(?:at\s+least|≥|>=|minimum\s+of|(?P<n2>\d|two|three|four)\s+or\s+more)\s*"
+    r"(?P<n>\d|one|two|three|four|five)?\s*(?:(?:prior|previous|different|standard|"
+    r"combination|systemic|lines?\s+of)\s+)*(?:lines?|regimens?)\b"
+    r"(?:\s+of\s+(?:(?:prior|previous|systemic|standard|combination)\s+)*"
+    r"(?:therap(?:y|ies)|treatments?|chemotherap(?:y|ies)))?"
+)
+# a further therapy in the same list as an accepted one: "X ... or other chronic Y"
+_LISTED_RE = re.compile(r"[^.;]{0,120}?(?:\bor|\band|,)\s+(?:other\s+|any\s+)?(?:[\w-]+\s+){0,2}$")
+_WORD_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from)\s+$")
 _STRONG_CUE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|undergone|underwent|treated\s+with|"
     r"treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|post|following|failed|"
@@ -238,24 +301,65 @@ def find_therapy(
             if any(not (end <= a or start >= b) for a, b in taken):
                 continue
             taken.append((start, end))
-            if name in seen or in_exception(exceptions, start):
+            if name in seen:
+                continue
+            if in_exception(exceptions, start):
+                if kind == "exclusion" and out and _OTHER_THAN_RE.search(folded, max(0, start - 20), start):
+                    # "Prior CD19 directed therapy other than blinatumomab": the named one is allowed
+                    seen.add(name)
+                    attrs = {"therapy": name, "requirement": "allowed", "within_days": None}
+                    out.append(Constraint("prior_therapy", attrs, (start, end)))
                 continue
             if timing is None:
                 timing = _timing(folded, words)
-            c = _constraint(folded, kind, name, start, end, strict, post_hsct, timing)
+            listed = bool(out) and _LISTED_RE.match(folded, out[-1].span[1], start) is not None
+            c = _constraint(folded, kind, name, start, end, strict, post_hsct, timing, listed)
             if c is not None:
                 seen.add(name)
                 out.append(c)
     if "hsct" in seen and ("allo_hsct" in seen or "auto_hsct" in seen):
         out = [c for c in out if c.attrs["therapy"] != "hsct"]
-    return _assign_durations(folded, out, timing) if timing is not None else out
+    if kind == "inclusion" and "chemotherapy" not in seen and ("line" in words or "regi" in words):
+        out.extend(_lines(folded, exceptions))
+    out = _assign_durations(folded, out, timing) if timing is not None else out
+    return [_washout(c) for c in out]
+
+
+def _lines(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+    """ "at least two lines of therapy" / "2 or more prior regimens": prior treatment required."""
+    for m in _LINES_RE.finditer(folded):
+        token = m.group("n") or m.group("n2")
+        if token is None or in_exception(exceptions, m.start()):
+            continue
+        n = _WORD_COUNT.get(token) or (int(token) if token.isdigit() else None)
+        if n is None or negated_before(folded, m.start(), 12):
+            continue
+        attrs = {"therapy": "chemotherapy", "requirement": "required", "within_days": None}
+        attrs["min_lines"] = n
+        return [Constraint("prior_therapy", attrs, (m.start(), m.end()))]
+    return []
+
+
+def _washout(c: Constraint) -> Constraint:
+    """A treatment with a time window is a washout: excluded within the window, whatever the
+    wording ("at least 100 days post-transplant" -> excluded within 100), unless the text
+    explicitly allows it ("may be enrolled provided ...")."""
+    attrs = dict(c.attrs)
+    explicit = attrs.pop("_explicit", False)
+    since = attrs.get("min_days_since")
+    if since is not None or attrs.get("within_days") is not None:
+        if not (attrs["requirement"] == "allowed" and explicit):
+            attrs["requirement"] = "excluded"
+            if since is not None:
+                attrs["within_days"] = attrs.pop("min_days_since")
+    return Constraint(c.type, attrs, c.span, c.alternative)
 
 
 def _assign_durations(folded: str, found: list[Constraint], timing: Timing) -> list[Constraint]:
     """Give each washout / time-since phrase to the nearest therapy in its sentence."""
     if not found or not (timing["within_days"] or timing["min_days_since"]):
         return found
-    attrs = [dict(c.attrs, within_days=None) for c in found]
+    attrs = [dict(c.attrs, within_days=c.attrs.get("within_days")) for c in found]
     for key, phrases in timing.items():
         for p_start, p_end, days in phrases:
             s_start, s_end = _sentence(folded, p_start, p_end)
@@ -280,6 +384,7 @@ def _constraint(
     strict: bool,
     post_hsct: bool,
     timing: Timing,
+    listed: bool = False,
 ) -> Constraint | None:
     s_start, s_end = _sentence(folded, start, end)
     before = folded[max(s_start, start - 60) : start]
@@ -290,14 +395,26 @@ def _constraint(
         return None  # CAR-T named without a past-treatment cue is usually the study's own
     if _PLANNED_RE.search(before):
         return None  # a future or hypothetical transplant, not a prior one
+    if name.endswith("hsct") and re.match(r"\s*recipients?\s+(?:with|who)", after):
+        return None  # "transplant recipients with active GVHD": who the item is about
     if strict and _REQUIRING_RE.search(before[-40:]):
         return None  # "pneumonitis requiring steroids": the item is about the condition
     within = _days(timing["within_days"], s_start, s_end, start)
     since = _days(timing["min_days_since"], s_start, s_end, start)
-    cue = _CUE_BEFORE_RE.search(before[-45:]) is not None or _CUE_AFTER_RE.match(after) is not None
-    if strict and within is None and not (kind == "exclusion" and cue):
-        return None
-    leading = folded[:start].strip(" *-:\t\n") == ""
+    cue = (
+        _CUE_BEFORE_RE.search(before[-45:]) is not None
+        or _CUE_AFTER_RE.match(after) is not None
+        or (listed and kind == "exclusion")  # "glucocorticoids ... or other immunosuppressants"
+    )
+    leading = _LEADING_RE.fullmatch(folded, 0, start) is not None
+    negated = negated_before(folded, start, 40)
+    if strict and within is None and since is None and not (kind == "exclusion" and (cue or leading)):
+        incl_ok = kind == "inclusion" and (
+            _INCL_STRICT_CUE_RE.search(before[-60:]) is not None
+            or (negated and _CUE_BEFORE_RE.search(before[-45:]) is not None)
+        )
+        if not incl_ok:
+            return None
     if not strict and not cue and within is None and since is None and not leading:
         return None
     if (
@@ -316,20 +433,43 @@ def _constraint(
         )
     ):
         return None  # "relapse after transplant" is a disease status, not a therapy item
-    negated = negated_before(folded, start, 40)
-    sentence = folded[s_start:s_end]
-    conditional = _CONDITIONAL_RE.search(folded[max(s_start, start - 70) : start]) is not None
+    sentence = _scope(folded, s_start, s_end, start)
+    conditional = (
+        _CONDITIONAL_RE.search(folded[max(s_start, start - 70) : start]) is not None
+        or _IF_FOR_RE.match(folded, s_start) is not None
+    ) and not _ELIGIBLE_IF_RE.search(folded, s_start, start)
     requirement: str
+    explicit = _ALLOWED_RE.search(sentence) is not None and not _ELIGIBLE_IF_RE.search(
+        folded, s_start, start
+    )
     if kind == "inclusion":
         if negated:
             requirement = "excluded"
-        elif _ALLOWED_RE.search(sentence) or conditional:
+        elif explicit or conditional:
             requirement = "allowed"
         else:
             requirement = "required"
     else:
         if negated:
             return None
-        requirement = "allowed" if _ALLOWED_RE.search(sentence) else "excluded"
+        requirement = "allowed" if explicit else "excluded"
     attrs: dict[str, Any] = {"therapy": name, "requirement": requirement, "within_days": None}
+    attrs["_explicit"] = explicit
     return Constraint("prior_therapy", attrs, (start, end))
+
+
+_LEADING_RE = re.compile(
+    r"[\s*:\-]*(?:(?:any|other|prior|previous|recent|current|concurrent|salvage|systemic|"
+    r"intrathecal|the)\s+)*"
+)
+
+
+def _scope(folded: str, s_start: int, s_end: int, pos: int) -> str:
+    """The text that decides a mention's requirement: its parenthesis when it sits in one,
+    otherwise its sentence without parenthetical asides."""
+    open_p = folded.rfind("(", s_start, pos)
+    if open_p >= 0 and folded.rfind(")", open_p, pos) < 0:
+        close = folded.find(")", pos, s_end)
+        return folded[open_p : close if close >= 0 else s_end]
+    sentence = folded[s_start:s_end]
+    return re.sub(r"\([^()]*\)", " ", sentence) if "(" in sentence else sentence

@@ -40,7 +40,7 @@ POSTFIX_RE = re.compile(
 )
 _OP_OF_GROUP = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<", "pge": ">=", "ple": "<="}
 
-_WORD_NUMBERS = {
+WORD_NUMBERS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -83,7 +83,7 @@ def clean_value(value: float) -> float | int:
 
 
 def duration_days(n: str, unit: str) -> int:
-    count = float(_WORD_NUMBERS.get(n, 0)) if n in _WORD_NUMBERS else float(n)
+    count = float(WORD_NUMBERS.get(n, 0)) if n in WORD_NUMBERS else float(n)
     key = unit[0]
     if unit.startswith("mo"):
         key = "m"

@@ -78,7 +78,7 @@ def test_eliana_nct02435849(shared_data: Path) -> None:
         items, "exclusion", "prior_therapy", therapy="cd19_directed", requirement="excluded"
     )
     assert _has(items, "exclusion", "prior_therapy", therapy="gene_therapy", requirement="excluded")
-    assert _has(items, "exclusion", "condition", condition="gvhd")
+    assert _has(items, "exclusion", "condition", condition="active_gvhd")
     assert _has(items, "exclusion", "condition", condition="uncontrolled_infection")
     assert _has(items, "exclusion", "condition", condition="hiv")
     assert _has(items, "exclusion", "disease", disease="Burkitt", negated=False)

@@ -1,6 +1,7 @@
 """Write ``judgements.jsonl`` from the hand-read facts and the per-trial judging rules.
 
-Run from the repository root: ``python tests/matching/judged/build_judgements.py``.
+Run from the repository root: ``python tests/matching/judged/build_judgements.py``
+(``--set heldout`` writes ``heldout/judgements.jsonl`` for the held-out profiles).
 The output is data: review the diff of ``judgements.jsonl`` whenever a rule or fact changes.
 See ``docs/match-judging.md`` for how the rules were written.
 """
@@ -23,6 +24,7 @@ import rules_registry as rx  # noqa: E402
 import rules_registry2 as rx2  # noqa: E402
 import rules_registry3 as rx3  # noqa: E402
 from facts import FACTS  # noqa: E402
+from heldout.facts_heldout import FACTS_HELDOUT  # noqa: E402
 from judge import Judge  # noqa: E402
 
 Rule = Callable[[Judge], "tuple[str, str] | None"]
@@ -111,11 +113,15 @@ RULES: dict[tuple[str, str], Rule] = {
 }
 
 
-def build() -> list[dict[str, str]]:
+SETS = {"original": (FACTS, HERE), "heldout": (FACTS_HELDOUT, HERE / "heldout")}
+
+
+def build(which: str = "original") -> list[dict[str, str]]:
+    facts = SETS[which][0]
     rows = []
-    for stem in sorted(FACTS):
+    for stem in sorted(facts):
         for (nct_id, source), rule in sorted(RULES.items()):
-            answer = rule(Judge(dict(FACTS[stem])))
+            answer = rule(Judge(dict(facts[stem])))
             if answer is None:
                 continue
             expected, why = answer
@@ -131,14 +137,20 @@ def build() -> list[dict[str, str]]:
     return rows
 
 
-def main() -> None:
-    rows = build()
-    out = HERE / "judgements.jsonl"
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="write the judged set's judgements.jsonl")
+    parser.add_argument("--set", choices=sorted(SETS), default="original", dest="which")
+    which = parser.parse_args(argv).which
+    facts, folder = SETS[which]
+    rows = build(which)
+    out = folder / "judgements.jsonl"
     with out.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     counts = Counter(row["expected"] for row in rows)
-    total = len(FACTS) * len(RULES)
+    total = len(facts) * len(RULES)
     print(f"{len(rows)} judged of {total} pairs ({total - len(rows)} skipped): {dict(counts)}")
 
 

@@ -73,19 +73,23 @@ def age_in(f: dict[str, Any], lo: float | None, hi: int | None) -> bool:
     return not (hi is not None and int(f["age"]) > hi)
 
 
-def lineage(f: dict[str, Any], *allowed: str) -> Tri:
+def lineage(f: dict[str, Any], *allowed: str) -> Tri | str:
     dis = f["dis"]
     if dis is None:
         return None
     if dis in allowed:
         return True
+    if dis == "B-LBL" and "B-ALL" in allowed:
+        return AMB  # lymphoblastic lymphoma against an ALL-only wording: read per trial
     if dis == "ALL" and any(a in ("B-ALL", "T-ALL") for a in allowed):
         return None
     return False
 
 
-def marker(f: dict[str, Any], antigen: str) -> Tri:
+def marker(f: dict[str, Any], antigen: str) -> Tri | str:
     value = f["m"].get(antigen)
+    if value == "dim":
+        return AMB  # dim expression against a stated expression threshold: not decidable
     return None if value is None else value == "pos"
 
 
@@ -153,8 +157,32 @@ def ecog_le(f: dict[str, Any], threshold: int) -> Tri | str:
     return True if proxy <= threshold else AMB
 
 
-def organ_ok(f: dict[str, Any]) -> Tri:
-    return None if f["organ"] is None else f["organ"] == "ok"
+def organ_ok(f: dict[str, Any]) -> Tri | str:
+    bad = organ_bad(f)
+    return bad if bad in (None, AMB) else not bad
+
+
+def organ_bad(
+    f: dict[str, Any],
+    *,
+    bili_max_x_uln: float | None = None,
+    creat_max_x_uln: float | None = None,
+    decided: bool = False,
+) -> Tri | str:
+    """Organ function outside the trial's limits. ``organ`` "partial" (held-out set) gives
+    ``bili_x_uln`` / ``creat_x_uln`` with every other value normal: a rule that states its
+    bilirubin/creatinine limits passes them (a limit in mg/dL of 2.0 is passed as 2.0 x ULN,
+    reading ULN as 0.8-1.2 mg/dL); ``decided`` says those are all the limits it states.
+    Without stated limits a partial profile is ambiguous."""
+    if f["organ"] is None:
+        return None
+    if f["organ"] != "partial":
+        return f["organ"] == "bad"
+    if bili_max_x_uln is not None and f["bili_x_uln"] > bili_max_x_uln:
+        return True
+    if creat_max_x_uln is not None and f["creat_x_uln"] > creat_max_x_uln:
+        return True
+    return False if decided else AMB
 
 
 def gvhd_needing_immunosuppression(f: dict[str, Any]) -> Tri:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from judge import (
     Judge,
+    Tri,
     age_in,
     ecog_le,
     kps_ge,
     lineage,
     marker,
-    organ_ok,
+    organ_bad,
     perf_ge,
     relapsed_or_refractory,
 )
@@ -27,13 +28,15 @@ CUT = "the listing's criteria text is cut off"
 NONE_SHOWN = "the listing shows no eligibility criteria"
 
 
-def _bad_organs(f: dict) -> bool | None:
-    ok = organ_ok(f)
-    return None if ok is None else not ok
+def _bad_organs(f: dict) -> Tri | str:
+    return organ_bad(f)
 
 
 def _title_lineage(j: Judge, allowed: tuple[str, ...], scope: str) -> None:
     dis = j.f["dis"]
+    if dis == "B-LBL" and "B-ALL" in allowed:
+        j.amb(f"B-lymphoblastic lymphoma vs the trial's {scope}")
+        return
     if dis is not None and dis not in allowed and not (dis == "ALL" and "B-ALL" in allowed):
         j.fails.append(f"the trial's {scope}; the patient has {dis}")
 
@@ -99,6 +102,9 @@ def p_nct02625480(j: Judge) -> Result:
 
     f = j.f
     j.need(age_in(f, 0, 21), "'Age <= 21 years' not met")
+    if f["dis"] == "B-LBL":
+        j.amb("B-lymphoblastic lymphoma: the ALL cohort or the r/r B-cell NHL cohort")
+        return j.result(complete=False, likely="")
     j.need(lineage(f, "B-ALL"), "the ALL cohort requires relapsed or refractory B-precursor ALL")
     j.need(
         zuma4_route(f),
@@ -122,7 +128,7 @@ def p_nct02772198(j: Judge) -> Result:
 def p_nct03144583(j: Judge) -> Result:
     f = j.f
     j.need(age_in(f, 2, 80), "age outside '2 Years - 80 Years'")
-    if f["dis"] in ("AML", "T-ALL"):
+    if f["dis"] in ("AML", "T-ALL", "B-LBL"):
         j.amb("listing cut off within the list of diseases")
     st, adult = f["st"], f["age"] >= 18
     if st in ("new", "cr1"):
@@ -172,6 +178,8 @@ def p_nct04626765(j: Judge) -> Result:
         )
     elif f["dis"] == "T-ALL":
         j.amb("T-ALL vs CD19/CD22 CAR arms")
+    elif f["dis"] == "B-LBL":
+        j.amb("B-lymphoblastic lymphoma vs the condition 'Childhood Acute Lymphoblastic Leukemia'")
     st = f["st"]
     if st in ("new", "cr1", "cr2"):
         j.fails.append(
@@ -197,6 +205,8 @@ def p_nct04653493(j: Judge) -> Result:
     st = f["st"]
     if st is None:
         j.unknown("disease course unknown")
+    elif st == "cr2" and (f["mrd"] or 0) > 0:
+        j.amb("MRD-positive second remission vs 'Refractory disease despite salvage therapy'")
     elif st in ("new", "cr1", "cr1mrd", "cr2"):
         j.fails.append(
             "none of: primary refractory after 2 cycles, refractory despite salvage, 2nd or later relapse, relapse after allo-HSCT"
@@ -261,11 +271,11 @@ def p_nct04796688(j: Judge) -> Result:
     st = f["st"]
     if st in ("new", "cr1"):
         j.fails.append("requires refractory/relapsed B-ALL with persistent or relapsed marrow MRD")
-    elif st == "cr2":
+    elif st == "cr2" and not f["mrd"]:
         j.fails.append(
             "leukemia patients 'require persistent positive or positive relapse of bone marrow MRD'; MRD is negative"
         )
-    elif st == "cr1mrd":
+    elif st in ("cr1mrd", "cr2"):
         j.unknown("route iv 'Not suitable for HSCT, or abandon HSCT' is not known")
     elif st == "rel1" and f["untreated"] and not f["post_hsct"] and not f["very_early"]:
         j.amb("late first relapse without salvage")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from judge import (
     Judge,
+    Tri,
     age_in,
     ecog_le,
     kps_ge,
     lineage,
     marker,
-    organ_ok,
+    organ_bad,
     perf_ge,
     relapsed_or_refractory,
 )
@@ -20,9 +21,8 @@ CUT = "the listing's criteria text is cut off"
 NONE_SHOWN = "the listing shows no eligibility criteria"
 
 
-def _bad_organs(f: dict) -> bool | None:
-    ok = organ_ok(f)
-    return None if ok is None else not ok
+def _bad_organs(f: dict) -> Tri | str:
+    return organ_bad(f)
 
 
 def p_nct05210907(j: Judge) -> Result:
@@ -68,6 +68,8 @@ def p_nct05270772(j: Judge) -> Result:
         ok = (f["kps"] or 0) >= 70 or (f["lansky"] or 0) >= 50
         j.need(ok, "'Karnofsky Score >= 70 or Lansky Score >= 50' not met")
     j.excl(f["cns3"], "exclusion 'Patients with extramedullary relapse (EMR)' (CNS relapse)")
+    if f.get("cns2"):
+        j.amb("CNS2 vs 'extramedullary relapse (EMR)': CNS status at relapse not given")
     j.excl(f["malig"], "exclusion 'other malignancies'")
     j.excl(f["hbv"], "exclusion 'positive for ... HbsAg, HBV-DNA'")
     j.excl(f["hiv"], "exclusion 'positive for ... HIV-Ab'")
@@ -156,6 +158,8 @@ def p_nct06847269(j: Judge) -> Result:
     f = j.f
     j.need(age_in(f, 0, 21), "age over 'N/A - 21 Years'")
     j.need(marker(f, "CD19"), "requires 'CD19+ leukemia'")
+    if f["dis"] == "B-LBL":
+        j.amb("B-lymphoblastic lymphoma vs 'CD19+ leukemia'")
     if f["dis"] == "AML" and marker(f, "CD19") is None:
         j.unknown("CD19 status unknown")
     st = f["st"]
@@ -303,5 +307,8 @@ def p_nct07476027(j: Judge) -> Result:
 
 def _title_lineage(j: Judge, allowed: tuple[str, ...], scope: str) -> None:
     dis = j.f["dis"]
+    if dis == "B-LBL" and "B-ALL" in allowed:
+        j.amb(f"B-lymphoblastic lymphoma vs the trial's {scope}")
+        return
     if dis is not None and dis not in allowed and not (dis == "ALL" and "B-ALL" in allowed):
         j.fails.append(f"the trial's {scope}; the patient has {dis}")

@@ -20,6 +20,7 @@ from judge import (
     lineage,
     marker,
     no_curative_option,
+    organ_bad,
     perf_ge,
     relapsed_or_refractory,
 )
@@ -43,7 +44,7 @@ def nct02186860(j: Judge) -> Result:
     j.need(relapsed_or_refractory(f), "criteria require refractory or relapsed B-ALL")
     j.need(kps_ge(f, 60), "'Karnofsky performance status >= 60' not met")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f),
         "'Bilirubin < 2.0 mg/dl' / 'Creatinine < 2.5 mg/dl' not met (bilirubin 4 x ULN, creatinine 3.5 x ULN)",
     )
     j.excl(f["preg"], "exclusion 'Pregnant or lactating women'")
@@ -51,6 +52,8 @@ def nct02186860(j: Judge) -> Result:
         gvhd_needing_immunosuppression(f),
         "exclusion 'Patients requiring T cell immunosuppressive therapy' (active grade 3 GVHD)",
     )
+    if f["post_hsct"] and (f["hsct_days"] or 0) < 180:
+        j.amb("'requiring T cell immunosuppressive therapy' under 6 months after transplant")
     j.excl(f["cns3"], "exclusion 'Active central nervous system leukemia' (CNS3)")
     j.excl(f["malig"], "exclusion 'Any concurrent active malignancies'")
     j.excl(
@@ -91,7 +94,7 @@ def _ctl019_common(j: Judge, *, eliana: bool) -> None:
     j.need(active_disease(f), "'Bone marrow with >= 5% lymphoblasts' not met")
     j.need(perf_ge(f, 50), "Karnofsky/Lansky >= 50 not met")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f, bili_max_x_uln=2.0),
         "organ function criteria not met (creatinine clearance > 60, bilirubin < 2.0 mg/dL, LVEF >= 45%)",
     )
     j.excl(f["malig"], "exclusion 'Prior malignancy'")
@@ -178,7 +181,7 @@ def nct02315612(j: Judge) -> Result:
         )
     j.need(perf_ge(f, 50), "Karnofsky/Lansky >= 50 not met")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f, bili_max_x_uln=2.0),
         "'Left ventricular ejection fraction >= 45%' / bilirubin <= 2 x ULN not met",
     )
     j.excl(f["preg"], "exclusion 'Pregnant or breast-feeding females'")
@@ -232,7 +235,7 @@ def nct02443831(j: Judge) -> Result:
     if f["hbv"]:
         j.amb("chronic HBV vs 'Active hepatitis B'")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f, bili_max_x_uln=3.0, creat_max_x_uln=3.0, decided=True),
         "exclusion 'Bilirubin > 3 x upper limit of normal'",
     )
     j.excl(f["preg"], "exclusion 'Women who are pregnant or lactating'")
@@ -265,11 +268,13 @@ def nct02614066(j: Judge) -> Result:
     if f["cd19dir"] and not f["cart"]:
         j.need(marker(f, "CD19"), "after blinatumomab 'CD19 tumor expression' is required")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f),
         "'Creatinine clearance >= 60' / 'Cardiac ejection fraction >= 50%' not met",
     )
     j.excl(f["malig"], "exclusion 'History of malignancy other than non-melanoma skin cancer...'")
     j.excl(f["cns3"], "exclusion 'Presence of CNS-3 disease'")
+    if f.get("cns2"):
+        j.unknown("CNS-2 is excluded only 'with neurological changes', which are not given")
     j.excl(
         f["hiv"],
         "exclusion 'Known infection with HIV, hepatitis B (HBsAg positive) or hepatitis C'",
@@ -280,6 +285,8 @@ def nct02614066(j: Judge) -> Result:
         f["gvhd"] and (f["gvhd_grade"] or 0) >= 2 if f["gvhd"] is not None else None,
         "exclusion 'Acute GVHD grade II-IV'",
     )
+    if f["post_hsct"] and (f["hsct_days"] or 0) < 180:
+        j.amb("'Any drug used for GVHD within 4 weeks' under 6 months after transplant")
     j.excl(f["preg"], "exclusion 'Women of child-bearing potential who are pregnant'")
     if f["inf"]:
         j.amb("uncontrolled infection")
@@ -307,6 +314,9 @@ def zuma4_route(f: dict) -> Tri | str:
 def nct02625480(j: Judge) -> Result:
     f = j.f
     j.need(age_in(f, 0, 21), "'Age <= 21 years' not met")
+    if f["dis"] == "B-LBL":
+        j.amb("B-lymphoblastic lymphoma: the ALL cohort or the r/r B-cell NHL cohort")
+        return j.result(complete=True, likely="")
     j.need(lineage(f, "B-ALL"), "ALL cohort requires relapsed or refractory B-precursor ALL")
     j.need(
         zuma4_route(f),
@@ -316,10 +326,14 @@ def nct02625480(j: Judge) -> Result:
         j.fails.append("disease burden (> 5% marrow blasts or MRD >= 10^-4) not met")
     j.need(perf_ge(f, 80), "'Lansky/Karnofsky performance status >= 80' not met")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f),
         "organ function (creatinine clearance >= 60, LVEF >= 50%) not met",
     )
+    if f["organ"] == "partial":
+        j.excl(organ_bad(f, bili_max_x_uln=1.5), "'Total bilirubin <= 1.5 x ULN' not met")
     j.excl(f["cns3"], "exclusion 'Presence of CNS-3 disease'")
+    if f.get("cns2"):
+        j.unknown("CNS-2 is excluded only 'with neurological changes', which are not given")
     j.excl(f["hiv"], "exclusion 'History of HIV infection'")
     if f["hbv"]:
         j.amb("chronic HBV vs 'acute/chronic active hepatitis B'")
@@ -357,8 +371,10 @@ def nct02772198(j: Judge) -> Result:
             f["gvhd"],
             "post-BMT patients need 'no signs or symptoms of active graft-versus-host disease'",
         )
+        if (f["hsct_days"] or 0) < 180:
+            j.amb("exclusion 'Active immunosuppressive therapy' under 6 months after transplant")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f, bili_max_x_uln=2.0),
         "'Left ventricular ejection fraction > 45%' not met / 'bilirubin > x2 upper normal limit'",
     )
     j.excl(f["preg"], "exclusion 'Pregnant or breast-feeding females'")

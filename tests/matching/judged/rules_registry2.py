@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from judge import (
     Judge,
+    Tri,
     age_in,
     ecog_le,
     gvhd_needing_immunosuppression,
@@ -16,7 +17,7 @@ from judge import (
     lineage,
     marker,
     no_curative_option,
-    organ_ok,
+    organ_bad,
     perf_ge,
     relapsed_or_refractory,
 )
@@ -24,9 +25,8 @@ from judge import (
 Result = tuple[str, str] | None
 
 
-def _bad_organs(f: dict) -> bool | None:
-    ok = organ_ok(f)
-    return None if ok is None else not ok
+def _bad_organs(f: dict) -> Tri | str:
+    return organ_bad(f)
 
 
 def nct03473457(j: Judge, *, full: bool = True) -> Result:
@@ -144,6 +144,10 @@ def nct03671460(j: Judge) -> Result:
         _bad_organs(f),
         "inclusion 3 organ function (ejection fraction >= 50%, creatinine clearance >= 40) not met",
     )
+    if f["organ"] == "partial":
+        j.excl(
+            organ_bad(f, bili_max_x_uln=2.0), "inclusion 3 'total bilirubin <= 34.2 umol/L' not met"
+        )
     j.excl(
         gvhd_needing_immunosuppression(f),
         "exclusion 'Has a graft-versus-host response and requires the use of immunosuppressants'",
@@ -157,6 +161,8 @@ def nct03671460(j: Judge) -> Result:
         )
     elif f["cns3"] is None:
         j.unknown("CNS status unknown (uncontrollable CNS leukemia is excluded)")
+    elif f.get("cns2"):
+        j.unknown("CNS2: 'Drug uncontrollable central nervous system leukemia' is excluded")
     j.excl(f["preg"], "exclusion 'Pregnant or lactating female'")
     j.excl(f["malig"], "exclusion 'A history of other malignant tumors'")
     if f["post_hsct"] and (f["hsct_days"] or 0) < 180:
@@ -173,6 +179,8 @@ def nct03919240(j: Judge) -> Result:
     st = f["st"]
     if st in ("pref", "refrel", "cr1mrd"):
         pass
+    elif st == "cr2" and (f["mrd"] or 0) > 0:
+        j.amb("MRD-positive second remission: consolidation cycles after relapse not given")
     elif st in ("cr1", "cr2"):
         j.fails.append(
             "requires failure to achieve remission or persistent residual disease after >= 2 consolidation cycles; the patient is in MRD-negative remission"
@@ -190,6 +198,8 @@ def nct03919240(j: Judge) -> Result:
         _bad_organs(f),
         "'left ventricular ejection fractions >= 0.5' / 'creatinine < 1.6 mg/dL' not met",
     )
+    if f["organ"] == "partial":
+        j.excl(organ_bad(f, bili_max_x_uln=2.0), "'bilirubin < 2.0 mg/dL' not met")
     j.excl(f["inf"], "exclusion 'With active infection'")
     j.excl(f["hiv"], "exclusion 'HIV infection'")
     if f["hbv"]:
@@ -290,6 +300,8 @@ def nct04094766(j: Judge, *, full: bool = True) -> Result:
         if f["inf"]:
             j.amb("'Uncontrolled infection'")
         j.excl(f["cns3"], "exclusion 'With central nervous system (CNS) involvement'")
+        if f.get("cns2"):
+            j.amb("CNS2 vs 'With central nervous system (CNS) involvement'")
         j.excl(
             gvhd_needing_immunosuppression(f),
             "exclusion 'GVHD after allo-HSCT who needed immunosuppressive agents'",
@@ -323,6 +335,8 @@ def nct04289220(j: Judge, *, full: bool = True) -> Result:
         j.excl(f["preg"], "exclusion 'Pregnant ... or lactating women'")
         if f["gvhd"]:
             j.amb("active GVHD: systemic steroids within 4 weeks likely")
+        elif f["post_hsct"] and (f["hsct_days"] or 0) < 180:
+            j.amb("'immunosuppressive drugs ... within 4 weeks' under 6 months after transplant")
         if not (f["post_hsct"] or f["cart"]):
             j.softly("subject routes (not suitable for HSCT, high risk factors) are judgements")
     return j.result(

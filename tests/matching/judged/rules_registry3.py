@@ -15,6 +15,7 @@ from judge import (
     lineage,
     marker,
     no_curative_option,
+    organ_bad,
     perf_ge,
     relapsed_or_refractory,
 )
@@ -30,6 +31,8 @@ def nct03144583(j: Judge) -> Result:
         j.fails.append("inclusion lists only ALL, FL, CLL, MCL and DLBCL; AML is not among them")
     elif dis == "T-ALL":
         j.amb("T-ALL: criteria say acute lymphoid leukemia, title says CD19+")
+    elif dis == "B-LBL":
+        j.amb("B-LBL is not among the listed ALL, FL, CLL, MCL and DLBCL")
     elif dis in (None, "ALL"):
         j.unknown("diagnosis or lineage unknown")
     st = f["st"]
@@ -68,7 +71,7 @@ def nct03144583(j: Judge) -> Result:
         "exclusion 'Positive serology for hepatitis B, defined as a positive test for HBsAg'",
     )
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f, bili_max_x_uln=3.0, decided=True),
         "exclusion 'Severe organ failure' (ejection fraction < 40%, GFR < 30, bilirubin > 3 x ULN)",
     )
     j.excl(f["preg"], "exclusion 'Pregnant or lactating women'")
@@ -91,7 +94,7 @@ def nct03275493(j: Judge) -> Result:
     )
     j.need(kps_ge(f, 60), "'Karnofsky score >= 60' not met")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f),
         "'Left ventricular ejection fractions >= 0.6' not met",
     )
     j.excl(f["cart"], "exclusion 'Previous treatment with any gene therapy products' (CAR-T)")
@@ -142,7 +145,7 @@ def nct03289455(j: Judge, *, full: bool = True) -> Result:
         j.excl(f["cns3"], "exclusion 'Active CNS involvement of ALL (CNS Grade 3)'")
         j.excl(f["preg"], "exclusion 'Females who are pregnant or lactating'")
         j.excl(
-            None if f["organ"] is None else f["organ"] == "bad",
+            organ_bad(f),
             "'Adequate renal, hepatic, pulmonary, and cardiac function' not met",
         )
         j.excl(gvhd_needing_immunosuppression(f), "exclusion 'active significant acute GVHD'")
@@ -190,6 +193,10 @@ def nct03373071(j: Judge) -> Result:
         f["cns3"],
         "exclusion 'Active CNS disease as documented by the presence of blasts in the CSF'",
     )
+    if f.get("cns2"):
+        j.amb(
+            "CNS2 vs 'presence of blasts in the CSF': the profile's CNS status may be at diagnosis"
+        )
     j.excl(f["preg"], "exclusion 'Pregnant or lactating women'")
     j.excl(f["hiv"], "exclusion 'HIV'")
     if f["hbv"]:
@@ -197,7 +204,7 @@ def nct03373071(j: Judge) -> Result:
     if f["inf"]:
         j.amb("'Severe, uncontrolled active intercurrent infections'")
     j.excl(
-        None if f["organ"] is None else f["organ"] == "bad",
+        organ_bad(f, bili_max_x_uln=4.0, creat_max_x_uln=3.0, decided=True),
         "exclusion 'Left ventricular ejection fraction lower than 45%'",
     )
     j.excl(
@@ -241,7 +248,7 @@ def nct03467256(j: Judge, *, full: bool = True) -> Result:
         if f["hbv"]:
             j.amb("chronic HBV vs 'Active hepatitis B'")
         j.excl(
-            None if f["organ"] is None else f["organ"] == "bad",
+            organ_bad(f, bili_max_x_uln=3.0, creat_max_x_uln=3.0, decided=True),
             "exclusion 'Bilirubin > 3x upper normal limit' / 'Creatinine > 3x upper normal limit'",
         )
         j.excl(
