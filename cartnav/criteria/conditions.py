@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from cartnav.criteria.negation import in_exception, negated_after, negated_before
+from cartnav.criteria.text import has_any
 from cartnav.domain.criterion import Constraint
 
 _GVH = r"graft[- ]+(?:versus|vs\.?|v|-|against)[- ]+host(?:[- ]+(?:disease|reaction|response))?"
@@ -231,7 +232,43 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
     return name
 
 
+# Every consent / logistics pattern contains one of these literal pieces: a cheap substring test
+# decides whether the costly alternation runs at all.
+_CONSENT_KEYS = (
+    "consent",
+    "assent",
+    "icf",
+    "willing",
+    "able to",
+    "comply",
+    "contracep",
+    "birth control",
+    "agree",
+    "volunteer",
+    "complian",
+)
+_LOGISTICS_KEYS = (
+    "travel",
+    "reside",
+    "live",
+    "stay",
+    "care",
+    "follow",
+    "insurance",
+    "transport",
+    "accommodation",
+    "lodging",
+    "geographic",
+    "proximity",
+    "zoom",
+    "video",
+    "smartphone",
+)
+
+
 def find_consent(folded: str) -> list[Constraint]:
+    if not has_any(folded, _CONSENT_KEYS):
+        return []
     for m in _CONSENT_RE.finditer(folded):
         if _TIME_OF_CONSENT_RE.search(folded, max(0, m.start() - 30), m.start()):
             continue  # "age >= 18 at the time of consent": a date, not a consent item
@@ -240,5 +277,7 @@ def find_consent(folded: str) -> list[Constraint]:
 
 
 def find_logistics(folded: str) -> list[Constraint]:
+    if not has_any(folded, _LOGISTICS_KEYS):
+        return []
     m = _LOGISTICS_RE.search(folded)
     return [Constraint("logistics", {}, (m.start(), m.end()))] if m else []

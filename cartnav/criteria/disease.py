@@ -71,13 +71,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
     ("NSCLC", r"non[- ]?small[- ]cell\s+lung\s+(?:cancer|carcinoma)s?|\bnsclc\b"),
-    # "ALL or lymphoma", "other CD19+ lymphoma": lymphoma as a B-cell malignancy
-    (
-        "NHL",
-        r"(?:(?<=\bor\s)|(?<=\band\s)|(?<=/)|(?<=cd19\+\s)|(?<=cd19\s\+\s)|(?<=cd19\+)|"
-        r"(?<=cd19-positive\s)|(?<=cd19\spositive\s))lymphomas?\b",
-    ),
 ]
+# "ALL or lymphoma", "other CD19+ lymphoma": a bare "lymphoma" as a B-cell malignancy
+_BARE_LYMPHOMA_RE = re.compile(r"lymphomas?\b")
+_BARE_LYMPHOMA_CUE_RE = re.compile(r"(?:\bor|\band|/|cd19\s*\+|cd19[- ]positive)\s*$")
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MPAL": frozenset({"ambi", "biph", "mixe", "mpal", "phen"}),
     "Burkitt": frozenset({"burk"}),
@@ -95,7 +92,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MCL": frozenset({"mant"}),
     "MM": frozenset({"mult", "myel", "plas"}),
     "MDS": frozenset({"myel"}),
-    "NHL": frozenset({"b", "hodg", "nonh", "lymp"}),
+    "NHL": frozenset({"b", "hodg", "nonh"}),
     "Hodgkin": frozenset({"hodg"}),
     "NSCLC": frozenset({"nsc", "nscl", "lung"}),
 }
@@ -178,6 +175,13 @@ def find_disease(
         if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
             continue
         found.append((m.start(), m.end(), name))
+    if "lymp" in words and "lymphoma" in folded:
+        for m in _BARE_LYMPHOMA_RE.finditer(folded):
+            if free(m.start(), m.end()) and _BARE_LYMPHOMA_CUE_RE.search(
+                folded, max(0, m.start() - 12), m.start()
+            ):
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), m.end(), "NHL"))
     if ("non" in words and "b" in words) or "nonb" in words:
         for m in _NON_B_RE.finditer(folded):
             if free(m.start(), m.end()):

@@ -91,6 +91,7 @@ STATUS = frozenset(
         "resp",
         "atta",
         "reac",
+        "obta",
         "pers",
         "dete",
         "unre",

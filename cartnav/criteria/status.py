@@ -67,7 +67,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "refractory",
-        r"\b(?:chemo-?)?refractory\b(?!\s+(?:grade|cytokine|crs\b|gvhd))|\bresistant\s+disease|"
+        r"\b(?:chemo-?)?refractory\b(?!\s+(?:grade|cytokine|crs\b|gvhd))|\bresistant\s+disease",
+    ),
+    (
+        "refractory_no_remission",
         r"(?:fail(?:s|ed|ure)?\s+to\s+(?:achieve|attain|obtain)|(?:did|do|does|could)\s+not\s+"
         r"(?:achieve|attain|obtain|reach))\s+(?:a\s+)?(?:complete\s+|morphologic\w*\s+)?"
         r"(?:remission|response|cr)\b|\bno\s+(?:complete\s+)?remission\s+after|"
@@ -83,12 +86,14 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "extramedullary": frozenset({"extr"}),
     "primary_refractory": frozenset({"indu", "prim", "refr"}),
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
-    "refractory": frozenset({"chem", "refr", "resi", "fail", "achi", "remi", "resp", "atta", "reac"}),
+    "refractory": frozenset({"chem", "refr", "resi"}),
+    "refractory_no_remission": frozenset({"achi", "remi", "resp", "atta", "reac", "obta"}),
     "relapsed": frozenset({"recu", "rela"}),
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
 _MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete"})
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
+_ALIASES = {"refractory_no_remission": "refractory"}
 _LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")
 _CONDITIONAL_RE = re.compile(r"\bfor\s+$")
 _PLAIN = ("relapsed", "refractory", "relapsed_or_refractory")
@@ -136,7 +141,7 @@ def find_status(
             if not free(m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
-            found.append((m.start(), m.end(), name, {}))
+            found.append((m.start(), m.end(), _ALIASES.get(name, name), {}))
     if not _RELAPSE_WORDS.isdisjoint(words) and not any(n == "post_hsct" for *_, n, _ in found):
         for m in _LOOSE_POST_HSCT_RE.finditer(folded):
             lead = folded[max(0, m.start() - 60) : m.start()]

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from cartnav.criteria.negation import in_exception, negated_before
+from cartnav.criteria.text import has_any
 from cartnav.criteria.units import DURATION, DURATION_RE, duration_days
 from cartnav.domain.criterion import Constraint, ItemKind
 
@@ -98,9 +99,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     ),
     (
         "chemotherapy",
-        r"(?:cytotoxic\s+)?chemotherap(?:y|ies)|hydroxyurea|hydroxycarbamide|"
-        r"(?:systemic\s+)?anti-?\s*(?:neoplastic|tumou?r|cancer)\s+(?:therapy|therapies|treatments?|"
-        r"drugs?|agents?|medications?)|(?:prior\s+|any\s+)?systemic\s+(?:therapy|therapies|treatments?)",
+        r"cytotoxic\s+chemotherap(?:y|ies)|chemotherap(?:y|ies)|hydroxyurea|hydroxycarbamide|"
+        r"anti-?\s*(?:neoplastic|tumou?r|cancer)\s+(?:therapy|therapies|treatments?|"
+        r"drugs?|agents?|medications?)|systemic\s+(?:therapy|therapies|treatments?)",
         True,
     ),
     (
@@ -147,11 +148,13 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "radiotherapy": frozenset({"irra", "radi"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster"}),
     "immunosuppression": frozenset({"immu", "gvhd", "anti", "graf"}),
-    "chemotherapy": frozenset({"chem", "hydr", "anti", "syst"}),
+    "chemotherapy": frozenset({"chem", "hydr", "syst", "neop", "tumo", "canc"}),
     "antibody_therapy": frozenset({"anti", "mono"}),
     "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
 }
 _COMPILED = [(name, re.compile(p), strict, _TRIGGERS[name]) for name, p, strict in _TERMS]
+# one-word forms the word-prefix triggers cannot see ("antineoplastic", "antitumor")
+_SUBSTRING_TRIGGERS = {"chemotherapy": ("neoplast", "tumo", "cancer")}
 _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
@@ -294,7 +297,9 @@ def find_therapy(
     seen: set[str] = set()
     timing: Timing | None = None
     for name, rx, strict, keys in _COMPILED:
-        if keys.isdisjoint(words):
+        if keys.isdisjoint(words) and not (
+            name in _SUBSTRING_TRIGGERS and has_any(folded, _SUBSTRING_TRIGGERS[name])
+        ):
             continue
         for m in rx.finditer(folded):
             start, end = m.start(), m.end()

@@ -1,0 +1,50 @@
+"""The small held-out criteria set (annotated before the parser ever ran on it) stays valid."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from cartnav.domain.criterion import CONSTRAINT_TYPES
+
+REPO = Path(__file__).resolve().parents[2]
+HELDOUT = REPO / "tests" / "criteria" / "heldout" / "criteria_items_heldout.jsonl"
+
+
+def _load_bench() -> ModuleType:
+    module = sys.modules.get("criteria_eval")
+    if module is not None:
+        return module
+    spec = importlib.util.spec_from_file_location(
+        "criteria_eval", REPO / "bench" / "criteria_eval.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["criteria_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ev = _load_bench()
+ITEMS: list[dict[str, Any]] = ev.load_items(HELDOUT)
+
+
+def test_heldout_items_are_well_formed() -> None:
+    assert len(ITEMS) >= 30
+    main_ids = {item["id"] for item in ev.load_items()}
+    for item in ITEMS:
+        assert item["id"] not in main_ids
+        assert item["kind"] in {"inclusion", "exclusion"}
+        assert all(c["type"] in CONSTRAINT_TYPES for c in item["constraints"])
+
+
+def test_heldout_texts_are_verbatim_in_their_sources(shared_data: Path) -> None:
+    missing = []
+    for item in ITEMS:
+        texts = ev.load_source_texts(shared_data, item["source"])
+        if item["text"] not in texts.get(item["nct_id"], ""):
+            missing.append(item["id"])
+    assert not missing
