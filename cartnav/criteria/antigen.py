@@ -26,7 +26,9 @@ _POS_AFTER_RE = re.compile(
     r"\)?\s*(?:\(\+\)|\+|[- ]?pos(?:i?tive|tivity)?\b|[- ]?express(?:ing|ion|ed)\b|阳性|表达|"
     r"\s+(?:is\s+|was\s+|must\s+be\s+|should\s+be\s+)?(?:expressed|detected|detectable))"
 )
-_NEG_AFTER_RE = re.compile(r"\)?\s*(?:\(-\)|-(?=\s|$|[,;.)])|[- ]?neg(?:ative)?\b|阴性|\s+loss)")
+_NEG_AFTER_RE = re.compile(
+    r"\)?\s*(?:[- ]?double[- ]negative|\(-\)|-(?=\s|$|[,;.)])|[- ]?neg(?:ative)?\b|阴性|\s+loss)"
+)
 _POS_BEFORE_RE = re.compile(
     r"(?:positive|positivity|expression|expressing|express(?:es)?|expressed)\s+(?:of|for|on)?\s*"
     r"(?:(?:any|one|all|both|either)\s+(?:of\s+)?)?(?:the\s+)?(?:antigens?\s+)?$"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.negation import in_exception, negated_after, negated_before
-from cartnav.criteria.text import has_any
 from cartnav.domain.criterion import Constraint
 
 _GVH = r"graft[- ]+(?:versus|vs\.?|v|-|against)[- ]+host(?:[- ]+(?:disease|reaction|response))?"
@@ -86,6 +86,11 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?<!human\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|immunodeficient",
     ),
     ("liver_disease", r"(?:chronic\s+)?liver\s+disease|cirrhosis"),
+    (
+        "neurological_disorder",
+        r"neurolog\w*\s+(?:disorders?|diseases?)|"
+        r"central\s+nervous\s+system\s+(?:diseases|disorders?)",
+    ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "hiv": frozenset({"aids", "hiv", "huma"}),
@@ -111,8 +116,10 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "cns2": frozenset({"cns"}),
     "immunodeficiency": frozenset({"immu"}),
     "liver_disease": frozenset({"live", "cirr"}),
+    "neurological_disorder": frozenset({"neur", "nerv"}),
 }
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _CONDITIONS]
+_INDEX = TermIndex([t[2] for t in _COMPILED])
 _CONSENT_RE = re.compile(
     r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
     r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
@@ -122,9 +129,6 @@ _CONSENT_RE = re.compile(
 )
 _LOGISTICS_RE = re.compile(
     r"\btravel|\breside\b|live\s+within|stay\s+(?:near|close|in|within)|care\s*-?givers?|"
-    r"follow-?up\s+(?:visits?|compliance|availability|schedule|assessments?|requirements?)|"
-    r"available\s+for\s+(?:\w+\s+){0,3}follow|(?:allow\w*|adequate|long[- ]term|complete\w*|"
-    r"including|and\s+the)\s+(?:the\s+)?(?:\w+\s+)?follow[- ]?up\b|"
     r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to|"
     r"\bresidents?\b|\bresiden(?:ce|cy)\b|\blive[sd]?\s+(?:with|within|near)\b|"
     r"\bzoom\b|video[- ]?conferenc\w*|smartphone"
@@ -146,8 +150,8 @@ _GVHD_PRESENT_RE = re.compile(
     r"extensive|moderate|severe|/)\s*)*$"
 )
 _PREG_SKIP_RE = re.compile(
-    r"(?:becom\w*|get(?:ting)?|capable\s+of\s+becoming|duration\s+of|weeks?\s+of|event\s+of|"
-    r"case\s+of)\s+$"
+    r"(?:becom\w*|get(?:ting)?|capable\s+of\s+becoming|duration\s+of|weeks?\s+of|"
+    r"(?:event|case)\s+of(?:\s+\w+){0,3})\s+$"
 )
 
 
@@ -157,9 +161,8 @@ def find_conditions(
     taken: list[tuple[int, int]] = []
     out: list[Constraint] = []
     seen: set[str] = set()
-    for name, rx, keys in _COMPILED:
-        if keys.isdisjoint(words):
-            continue
+    for index in _INDEX.active(words):
+        name, rx, _keys = _COMPILED[index]
         for m in rx.finditer(folded):
             start, end = m.start(), m.end()
             if any(not (end <= a or start >= b) for a, b in taken):
@@ -186,16 +189,17 @@ def find_conditions(
     if "active_gvhd" in labels and "gvhd" in labels:
         out = [c for c in out if c.attrs["condition"] != "gvhd"]
     if "uncontrolled_infection" in labels and "active_infection" not in labels:
-        m = _ACTIVE_OR_UNCONTROLLED_RE.search(folded)
-        if m is not None and not in_exception(exceptions, m.start()):
-            negated = negated_before(folded, m.start(), 30)
+        both = _ACTIVE_OR_UNCONTROLLED_RE.search(folded)
+        if both is not None and not in_exception(exceptions, both.start()):
+            negated = negated_before(folded, both.start(), 30)
             attrs = {"condition": "active_infection", "negated": negated}
-            out.append(Constraint("condition", attrs, (m.start(), m.end())))
+            out.append(Constraint("condition", attrs, (both.start(), both.end())))
     return out
 
 
 _DEFINED_AS_RE = re.compile(
-    r"[\s,]*(?:[\w,]+\s+){0,4}?(?:\(|defined\s+(?:as|by)|i\.?e\.?|that\s+is)\s*(?:\w+\s+){0,1}?cns[- ]?3"
+    r"[\s,]*(?:[\w,]+\s+){0,4}?(?:\(|defined\s+(?:as|by)|i\.?e\.?|that\s+is)\s*"
+    r"(?:\w+\s+){0,1}?cns[- ]?3"
 )
 
 
@@ -223,7 +227,7 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
             return "active_gvhd"
         if _GVHD_PRESENT_RE.search(before + " "):
             return "active_gvhd"
-    if name == "pregnancy" and _PREG_SKIP_RE.search(before):
+    if name == "pregnancy" and _PREG_SKIP_RE.search(folded, max(0, start - 45), start):
         return None
     if name == "organ_dysfunction" and re.match(r"[\s,]*(?:defined|as\s+follows|:)", folded[end:]):
         return None  # "organ failure, defined as LVEF < 40% ...": the numbers are the labs
@@ -234,28 +238,27 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
 
 # Every consent / logistics pattern contains one of these literal pieces: a cheap substring test
 # decides whether the costly alternation runs at all.
-_CONSENT_KEYS = (
-    "consent",
-    "assent",
-    "icf",
-    "willing",
-    "able to",
-    "comply",
-    "contracep",
-    "birth control",
-    "agree",
-    "volunteer",
-    "complian",
+_CONSENT_KEYS_RE = re.compile(
+    "consent|assent|icf|willing|able to|comply|contracep|birth control|agree|volunteer|complian"
 )
 _LOGISTICS_KEYS = (
     "travel",
     "reside",
-    "live",
-    "stay",
-    "care",
-    "follow",
+    "residen",
+    "live with",
+    "lives with",
+    "lived with",
+    "live within",
+    "live near",
+    "stay ",
+    "caregiver",
+    "care giver",
+    "care-giver",
+    "follow-up",
+    "follow up",
+    "followup",
     "insurance",
-    "transport",
+    "transportation",
     "accommodation",
     "lodging",
     "geographic",
@@ -267,7 +270,7 @@ _LOGISTICS_KEYS = (
 
 
 def find_consent(folded: str) -> list[Constraint]:
-    if not has_any(folded, _CONSENT_KEYS):
+    if _CONSENT_KEYS_RE.search(folded) is None:
         return []
     for m in _CONSENT_RE.finditer(folded):
         if _TIME_OF_CONSENT_RE.search(folded, max(0, m.start() - 30), m.start()):
@@ -277,7 +280,26 @@ def find_consent(folded: str) -> list[Constraint]:
 
 
 def find_logistics(folded: str) -> list[Constraint]:
-    if not has_any(folded, _LOGISTICS_KEYS):
+    if not any(key in folded for key in _LOGISTICS_KEYS):
         return []
     m = _LOGISTICS_RE.search(folded)
-    return [Constraint("logistics", {}, (m.start(), m.end()))] if m else []
+    if m is not None:
+        return [Constraint("logistics", {}, (m.start(), m.end()))]
+    if "follow" in folded:
+        for f in _FOLLOW_RE.finditer(folded):
+            if _FOLLOW_AFTER_RE.match(folded, f.end()) or _FOLLOW_BEFORE_RE.search(
+                folded, max(0, f.start() - 40), f.start()
+            ):
+                return [Constraint("logistics", {}, (f.start(), f.end()))]
+    return []
+
+
+# completing follow-up is a logistics item; "a survival follow-up period of a study" is not
+_FOLLOW_RE = re.compile(r"follow[- ]?up\b")
+_FOLLOW_AFTER_RE = re.compile(
+    r"\s+(?:visits?|compliance|availability|schedule|assessments?|requirements?)"
+)
+_FOLLOW_BEFORE_RE = re.compile(
+    r"(?:allow\w*|adequate|long[- ]term|complete\w*|including|and\s+the|available\s+for)\s+"
+    r"(?:the\s+)?(?:\w+\s+){0,2}$"
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.negation import negated_before
 from cartnav.criteria.text import has_any
 from cartnav.domain.criterion import Constraint
@@ -34,7 +35,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "T-LBL",
         rf"{_T}lymphoblastic\s+lymphomas?|\bt-lbl\b|"
-        rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)|(?<=t-all/)lbl\b|(?<=t-all\s/\s)lbl\b",
+        rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)|"
+        r"(?<=t-all/)lbl\b|(?<=t-all\s/\s)lbl\b",
     ),
     (
         "B-ALL",
@@ -97,6 +99,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "NSCLC": frozenset({"nsc", "nscl", "lung"}),
 }
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
+_INDEX = TermIndex([t[2] for t in _COMPILED])
 _ABBREV_KEYS = ("ALL", "AML", "CLL", "CML", "MM", "MDS", "NHL", "MCL", "FL", "MPAL")
 # Abbreviations: matched case-sensitively on the original text.
 _ABBREV = [
@@ -157,9 +160,8 @@ def find_disease(
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for name, rx, keys in _COMPILED:
-        if keys.isdisjoint(words):
-            continue
+    for index in _INDEX.active(words):
+        name, rx, _keys = _COMPILED[index]
         for m in rx.finditer(folded):
             if not free(m.start(), m.end()):
                 continue
@@ -187,11 +189,8 @@ def find_disease(
             if free(m.start(), m.end()):
                 taken.append((m.start(), m.end()))
                 found.append((m.start(), m.end(), "B-ALL!"))
-    found = [
-        f
-        for f in found
-        if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])
-    ]  # "TKIs for Ph+ ALL": the disease only says what the drug is for
+    if found and " for " in folded:  # "TKIs for Ph+ ALL": the disease only says what it is for
+        found = [f for f in found if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])]
     if any(f[2] == "ALL" for f in found):
         b_context = _B_CONTEXT_RE.search(folded) is not None
         found = [
@@ -208,7 +207,9 @@ def find_disease(
     out: list[Constraint] = []
     seen: set[tuple[str, bool]] = set()
     for start, end, name in sorted(found):
-        if any(kw <= start < stop and folded.startswith("unless", kw) for kw, _, stop in exceptions):
+        if any(
+            kw <= start < stop and folded.startswith("unless", kw) for kw, _, stop in exceptions
+        ):
             continue  # "(unless it is due to CLL ...)": the disease only explains an exception
         negated = any(kw <= start < stop for kw, _, stop in exceptions) or _negated(folded, start)
         if name == "B-ALL!":

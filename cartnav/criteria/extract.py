@@ -67,16 +67,24 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         found += find_disease(text, folded, exceptions, words)
     if not gates.ANTIGEN.isdisjoint(words):
         found += find_antigen(folded)
-    statuses = find_status(folded, exceptions, words) if not gates.STATUS.isdisjoint(words) else []
+    statuses = (
+        find_status(folded, exceptions, words)
+        if not gates.STATUS.isdisjoint(words)
+        or "responsive" in folded
+        or "residual disease" in folded
+        else []
+    )
     found += statuses
-    if not gates.THERAPY.isdisjoint(words):
+    if not gates.THERAPY.isdisjoint(words) or _therapy_words(folded, words):
         post_hsct = any(c.attrs.get("status") == "post_hsct" for c in statuses)
         found += find_therapy(folded, kind, exceptions, post_hsct, words)
-    if not gates.PERFORMANCE.isdisjoint(words):
+    if not gates.PERFORMANCE.isdisjoint(words) or "who performance" in folded:
         found += find_performance(folded)
-    if (digits or "times" in folded) and not gates.LABS.isdisjoint(words):
+    if (digits or "times" in folded) and (
+        not gates.LABS.isdisjoint(words) or ("cd" in words and "count" in folded)
+    ):
         found += find_labs(text, folded, words, kind)
-    if not gates.CONDITIONS.isdisjoint(words):
+    if not gates.CONDITIONS.isdisjoint(words) or ("live" in words and "liver dis" in folded):
         found += find_conditions(folded, exceptions, words)
     found = [c for c in found if not _inside_exception(c, exceptions)]
     if exceptions:
@@ -86,6 +94,17 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if not gates.LOGISTICS.isdisjoint(words):
         found += find_logistics(folded)
     return found
+
+
+def _therapy_words(folded: str, words: set[str]) -> bool:
+    """Rarer therapy phrasings whose leading words are too common for the prefix gate."""
+    if "syst" in words and ("systemic therap" in folded or "systemic treatment" in folded):
+        return True
+    if "anti" in words and ("neoplast" in folded or "tumo" in folded or "cancer" in folded):
+        return True  # "antitumour therapy", "antineoplastic agents"
+    return ("line" in words or "regi" in words) and (
+        "lines" in folded or "line of" in folded or "regimen" in folded
+    )
 
 
 def _inside_exception(c: Constraint, exceptions: list[tuple[int, int, int]]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.units import (
     COMP_NUM_RE,
     COMPARATOR,
@@ -51,11 +52,11 @@ _ANALYTES: list[tuple[str, str]] = [
     ("aptt", r"\ba?ptt\b|partial\s+thromboplastin\s+time"),
     ("platelets", r"platelets?(?:\s+counts?)?|\bplt\b"),
     ("anc", r"absolute\s+neutrophils?(?:\s+counts?)?|\banc\b"),
-    ("wbc", r"\bwbc\b(?:\s+counts?)?|white\s+blood\s+cells?(?:\s+counts?)?|leu[ck]ocytes?(?:\s+counts?)?"),
+    ("wbc", r"\bwbc\b(?:\s+counts?)?|white\s+blood\s+cells?(?:\s+counts?)?"),
     ("alp", r"alkaline?\s+phosphatases?|\balp\b"),
     ("ggt", r"gamma[- ]?glutamyl\s*trans(?:peptidase|ferase)|\bggt\b|\bgamma[- ]?gt\b"),
     ("albumin", r"(?:serum\s+)?albumin"),
-    ("dlco", r"\bdlco\b|diffusing\s+capacity(?:\s+of\s+the\s+lungs?\s+for\s+carbon\s+monoxide)?"),
+    ("dlco", r"\bdlco\b"),
     ("qtc", r"\bqtc[fb]?\b(?:\s+interval)?|corrected\s+qt(?:\s+interval)?(?:\s*\(qtc\))?"),
     ("alc", r"absolute\s+lymphocyte\s+(?:counts?|n\b)|\balc\b"),
     ("hemoglobin", r"ha?emoglobin|\bhgb\b|\bhb\b"),
@@ -74,23 +75,24 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "shortening_fraction": frozenset({"frac", "lvsf", "sf", "shor"}),
     "spo2": frozenset({"oxyg", "puls", "sao", "sat", "spo"}),
     "inr": frozenset({"inr"}),
-    "aptt": frozenset({"aptt", "part", "ptt"}),
+    "aptt": frozenset({"aptt", "ptt"}),
     "platelets": frozenset({"plat", "plt"}),
     "anc": frozenset({"abso", "anc", "neut"}),
     "alc": frozenset({"abso", "alc", "lymp"}),
     "hemoglobin": frozenset({"haem", "hb", "hemo", "hgb"}),
-    "wbc": frozenset({"wbc", "whit", "leuk", "leuc"}),
+    "wbc": frozenset({"wbc", "whit"}),
     "cd19_count": frozenset({"cd"}),
     "cd3_count": frozenset({"cd"}),
     "alp": frozenset({"alka", "alp"}),
     "ggt": frozenset({"gamm", "ggt"}),
     "albumin": frozenset({"albu"}),
-    "dlco": frozenset({"dlco", "diff"}),
-    "qtc": frozenset({"qtc", "qtcf", "qtcb", "corr"}),
+    "dlco": frozenset({"dlco"}),
+    "qtc": frozenset({"qtc", "qtcf", "qtcb"}),
 }
 
 
 _ANALYTE_RXS = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _ANALYTES]
+_INDEX = TermIndex([t[2] for t in _ANALYTE_RXS])
 
 
 class _Mention:
@@ -108,9 +110,8 @@ class _Mention:
 
 def _mentions(text: str, folded: str, words: set[str]) -> list[_Mention]:
     found: list[_Mention] = []
-    for name, rx, keys in _ANALYTE_RXS:
-        if keys.isdisjoint(words):
-            continue
+    for index in _INDEX.active(words):
+        name, rx, _keys = _ANALYTE_RXS[index]
         for m in rx.finditer(folded):
             if _real_mention(text, name, m.start(), m.end()):
                 found.append(_Mention(m.start(), m.end(), name))
@@ -206,15 +207,15 @@ _LOWER_BOUNDED = frozenset(
     {"creatinine_clearance", "gfr", "lvef", "shortening_fraction", "spo2", "platelets", "anc"}
     | {"hemoglobin", "albumin", "dlco", "wbc", "alc"}
 )
-_BARE_EQ_RE = re.compile(r"[\s)]*(?:level\s+|value\s+|count\s+)?(?<![<>≤≥=!])=(?=\d)(?P<num>\d+(?:[.,]\d+)?)")
+_BARE_EQ_RE = re.compile(
+    r"[\s)]*(?:level\s+|value\s+|count\s+)?(?<![<>≤≥=!])=(?=\d)(?P<num>\d+(?:[.,]\d+)?)"
+)
 _WORD_NUM_RE = re.compile(
     rf"(?:{COMPARATOR})\s*(?P<word>{'|'.join(WORD_NUMBERS)})\s+(?=times|fold|x\b|-fold)"
 )
 
 
-def find_labs(
-    text: str, folded: str, words: set[str], kind: str = "inclusion"
-) -> list[Constraint]:
+def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") -> list[Constraint]:
     mentions = _mentions(text, folded, words)
     out: list[Constraint] = []
     seen: set[tuple[str, str | None]] = set()

@@ -61,7 +61,13 @@ def clause_start(folded: str, pos: int) -> int:
 
 def negated_before(folded: str, pos: int, window: int = 40) -> bool:
     """A negation word between the start of the clause (at most ``window`` back) and ``pos``."""
-    start = max(clause_start(folded, pos), pos - window)
+    lo = max(0, pos - window)
+    best = -1
+    for ch in _CLAUSE_BREAK:  # only the window can hold the break that matters
+        best = max(best, folded.rfind(ch, lo, pos))
+    start = lo if best < 0 else best + 1
+    for m in _CLAUSE_WORD_RE.finditer(folded, start if best >= 0 else max(0, lo - 20), pos):
+        start = max(start, m.end())
     return NEG_BEFORE_RE.search(folded, start, pos) is not None
 
 

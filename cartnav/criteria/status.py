@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.negation import in_exception, negated_before
 from cartnav.criteria.units import (
     COMP_NUM_RE,
@@ -87,12 +88,13 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "primary_refractory": frozenset({"indu", "prim", "refr"}),
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
     "refractory": frozenset({"chem", "refr", "resi"}),
-    "refractory_no_remission": frozenset({"achi", "remi", "resp", "atta", "reac", "obta"}),
+    "refractory_no_remission": frozenset({"achi", "remi", "resp", "atta", "obta"}),
     "relapsed": frozenset({"recu", "rela"}),
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
 _MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete"})
 _COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
+_INDEX = TermIndex([t[2] for t in _COMPILED])
 _ALIASES = {"refractory_no_remission": "refractory"}
 _LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")
 _CONDITIONAL_RE = re.compile(r"\bfor\s+$")
@@ -134,9 +136,8 @@ def find_status(
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for name, rx, keys in _COMPILED:
-        if keys.isdisjoint(words):
-            continue
+    for index in _INDEX.active(words):
+        name, rx, _keys = _COMPILED[index]
         for m in rx.finditer(folded):
             if not free(m.start(), m.end()):
                 continue

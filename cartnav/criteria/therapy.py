@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.negation import in_exception, negated_before
-from cartnav.criteria.text import has_any
 from cartnav.criteria.units import DURATION, DURATION_RE, duration_days
 from cartnav.domain.criterion import Constraint, ItemKind
 
@@ -37,8 +37,8 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "cd19_directed",
         r"anti-?\s*cd19(?:\s*(?:/|or)\s*anti-?\s*cd3)?(?:\s+(?:therapy|therapies|agents?|"
-        r"antibod\w+|treatment))?|cd19(?:\s*(?:/|or|and)\s*cd22)?[- ](?:directed|targeted|targeting|"
-        r"specific)(?:\s+(?:monoclonal\s+)?(?:therapy|therapies|agents?|treatment|antibod\w+))?|"
+        r"antibod\w+|treatment))?|cd19(?:\s*(?:/|or|and)\s*cd22)?[- ](?:directed|targeted|"
+        r"targeting|specific)(?:\s+(?:monoclonal\s+)?(?:therapy|therapies|agents?|treatment|antibod\w+))?|"
         r"targeting\s+cd19",
         False,
     ),
@@ -144,17 +144,20 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "hsct": frozenset({"bmt", "hct", "hsct", "sct", "tran"}),
     "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro"}),
     "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
-    "investigational_agent": frozenset({"clin", "inve", "tria"}),
+    "investigational_agent": frozenset({"clin", "inve"}),
     "radiotherapy": frozenset({"irra", "radi"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster"}),
-    "immunosuppression": frozenset({"immu", "gvhd", "anti", "graf"}),
+    "immunosuppression": frozenset({"immu", "gvhd"}),
     "chemotherapy": frozenset({"chem", "hydr", "syst", "neop", "tumo", "canc"}),
-    "antibody_therapy": frozenset({"anti", "mono"}),
+    "antibody_therapy": frozenset({"mono"}),
     "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
 }
 _COMPILED = [(name, re.compile(p), strict, _TRIGGERS[name]) for name, p, strict in _TERMS]
 # one-word forms the word-prefix triggers cannot see ("antineoplastic", "antitumor")
-_SUBSTRING_TRIGGERS = {"chemotherapy": ("neoplast", "tumo", "cancer")}
+_INDEX = TermIndex([t[3] for t in _COMPILED])
+_LITERAL_OF = {"cd19_directed": "cd19", "cd22_directed": "cd22"}
+_LITERALS = {i: _LITERAL_OF[t[0]] for i, t in enumerate(_COMPILED) if t[0] in _LITERAL_OF}
+_CHEMO_INDEX = next(i for i, t in enumerate(_COMPILED) if t[0] == "chemotherapy")
 _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
@@ -196,7 +199,10 @@ _WITHIN_RE = re.compile(
 )
 _SINCE_RE = re.compile(
     rf"(?:at\s+least|≥|>=|>|more\s+than|over|greater\s+than)\s*{DURATION}\s+"
-    rf"(?:from|since|after|post)|(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
+    rf"(?:from|since|after|post)"
+)
+_ELAPSED_RE = re.compile(  # "At least 2 weeks ... must have elapsed since any prior therapy"
+    rf"(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
     rf"(?:elapsed|passed)\s+(?:since|from)"
 )
 _ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
@@ -205,6 +211,7 @@ _INCL_STRICT_CUE_RE = re.compile(
     r"refractory\s+to|resistant\s+to|treated\s+with|received|exposed\s+to|"
     r"after\s+(?:\w+\s+){0,2}?(?:including|with))\b"
 )
+_NAIVE_RE = re.compile(r"[\s-]*(?:\(\w+\)\s*)?(?:treatment[- ]|therapy[- ])?na[iï]ve\b")
 _LINES_RE = re.compile(
     r"(?:at\s+least|≥|>=|minimum\s+of|(?P<n2>\d|two|three|four)\s+or\s+more)\s*"
     r"(?P<n>\d|one|two|three|four|five)?\s*(?:(?:prior|previous|different|standard|"
@@ -267,7 +274,10 @@ def _timing(folded: str, words: set[str]) -> Timing:
     out: Timing = {"within_days": [], "min_days_since": []}
     if _DURATION_WORDS.isdisjoint(words):
         return out
-    for key, rx in (("within_days", _WITHIN_RE), ("min_days_since", _SINCE_RE)):
+    rxs = [("within_days", _WITHIN_RE), ("min_days_since", _SINCE_RE)]
+    if "elapsed" in folded or "passed" in folded:
+        rxs.append(("min_days_since", _ELAPSED_RE))
+    for key, rx in rxs:
         for m in rx.finditer(folded):
             d = DURATION_RE.search(m.group(0))
             if d is not None:
@@ -296,11 +306,13 @@ def find_therapy(
     out: list[Constraint] = []
     seen: set[str] = set()
     timing: Timing | None = None
-    for name, rx, strict, keys in _COMPILED:
-        if keys.isdisjoint(words) and not (
-            name in _SUBSTRING_TRIGGERS and has_any(folded, _SUBSTRING_TRIGGERS[name])
-        ):
-            continue
+    active = [i for i in _INDEX.active(words) if _literal_ok(i, folded)]
+    if _CHEMO_INDEX not in active and (
+        "neoplast" in folded or "tumo" in folded or "cancer" in folded
+    ):
+        active = sorted([*active, _CHEMO_INDEX])
+    for index in active:
+        name, rx, strict, _keys = _COMPILED[index]
         for m in rx.finditer(folded):
             start, end = m.start(), m.end()
             if any(not (end <= a or start >= b) for a, b in taken):
@@ -309,25 +321,44 @@ def find_therapy(
             if name in seen:
                 continue
             if in_exception(exceptions, start):
-                if kind == "exclusion" and out and _OTHER_THAN_RE.search(folded, max(0, start - 20), start):
-                    # "Prior CD19 directed therapy other than blinatumomab": the named one is allowed
+                if (
+                    kind == "exclusion"
+                    and out
+                    and _OTHER_THAN_RE.search(folded, max(0, start - 20), start)
+                ):
+                    # "CD19 directed therapy other than blinatumomab": that one is allowed
                     seen.add(name)
                     attrs = {"therapy": name, "requirement": "allowed", "within_days": None}
                     out.append(Constraint("prior_therapy", attrs, (start, end)))
                 continue
             if timing is None:
                 timing = _timing(folded, words)
-            listed = bool(out) and _LISTED_RE.match(folded, out[-1].span[1], start) is not None
+            listed = (
+                kind == "exclusion"
+                and bool(out)
+                and _LISTED_RE.match(folded, out[-1].span[1], start) is not None
+            )
             c = _constraint(folded, kind, name, start, end, strict, post_hsct, timing, listed)
             if c is not None:
                 seen.add(name)
                 out.append(c)
+                if name == "cd19_directed" and "cd22" in folded[start:end]:
+                    # "CD19/CD22-directed monoclonal antibody": both targets
+                    seen.add("cd22_directed")
+                    attrs = {**c.attrs, "therapy": "cd22_directed"}
+                    out.append(Constraint(c.type, attrs, c.span, c.alternative))
     if "hsct" in seen and ("allo_hsct" in seen or "auto_hsct" in seen):
         out = [c for c in out if c.attrs["therapy"] != "hsct"]
     if kind == "inclusion" and "chemotherapy" not in seen and ("line" in words or "regi" in words):
         out.extend(_lines(folded, exceptions))
     out = _assign_durations(folded, out, timing) if timing is not None else out
     return [_washout(c) for c in out]
+
+
+def _literal_ok(index: int, folded: str) -> bool:
+    """CD19 / CD22-directed patterns need the antigen written out (cheap test before the regex)."""
+    literal = _LITERALS.get(index)
+    return literal is None or literal in folded
 
 
 def _lines(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
@@ -339,8 +370,8 @@ def _lines(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constrai
         n = _WORD_COUNT.get(token) or (int(token) if token.isdigit() else None)
         if n is None or negated_before(folded, m.start(), 12):
             continue
-        attrs = {"therapy": "chemotherapy", "requirement": "required", "within_days": None}
-        attrs["min_lines"] = n
+        attrs: dict[str, Any] = {"therapy": "chemotherapy", "requirement": "required"}
+        attrs.update(within_days=None, min_lines=n)
         return [Constraint("prior_therapy", attrs, (m.start(), m.end()))]
     return []
 
@@ -352,11 +383,11 @@ def _washout(c: Constraint) -> Constraint:
     attrs = dict(c.attrs)
     explicit = attrs.pop("_explicit", False)
     since = attrs.get("min_days_since")
-    if since is not None or attrs.get("within_days") is not None:
-        if not (attrs["requirement"] == "allowed" and explicit):
-            attrs["requirement"] = "excluded"
-            if since is not None:
-                attrs["within_days"] = attrs.pop("min_days_since")
+    timed = since is not None or attrs.get("within_days") is not None
+    if timed and not (attrs["requirement"] == "allowed" and explicit):
+        attrs["requirement"] = "excluded"
+        if since is not None:
+            attrs["within_days"] = attrs.pop("min_days_since")
     return Constraint(c.type, attrs, c.span, c.alternative)
 
 
@@ -413,9 +444,15 @@ def _constraint(
     )
     leading = _LEADING_RE.fullmatch(folded, 0, start) is not None
     negated = negated_before(folded, start, 40)
-    if strict and within is None and since is None and not (kind == "exclusion" and (cue or leading)):
+    if (
+        strict
+        and within is None
+        and since is None
+        and not (kind == "exclusion" and (cue or leading))
+    ):
         incl_ok = kind == "inclusion" and (
             _INCL_STRICT_CUE_RE.search(before[-60:]) is not None
+            or _NAIVE_RE.match(after) is not None
             or (negated and _CUE_BEFORE_RE.search(before[-45:]) is not None)
         )
         if not incl_ok:
@@ -448,8 +485,8 @@ def _constraint(
         folded, s_start, start
     )
     if kind == "inclusion":
-        if negated:
-            requirement = "excluded"
+        if negated or _NAIVE_RE.match(after):
+            requirement = "excluded"  # "no prior X", "X treatment-naive"
         elif explicit or conditional:
             requirement = "allowed"
         else:

@@ -80,7 +80,7 @@ def with_exception(evaluation: Evaluation, constraint: Constraint, kind: str) ->
     if not stops:
         return evaluation
     finding = f"{evaluation.finding}; the text makes an exception the study team must judge"
-    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
 
 
 def text_names_a_fitting_status(facts: PatientFacts, item: CriterionItem) -> bool:
@@ -98,12 +98,66 @@ def text_names_a_fitting_status(facts: PatientFacts, item: CriterionItem) -> boo
     return (mrd is None or mrd > 0) and bool(MRD_WORDS.search(text))
 
 
-def qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionItem) -> Evaluation:
-    """An exclusion of a condition with a qualifier the profile cannot answer ("uncontrolled
-    hepatitis B", "drug-uncontrollable CNS leukaemia") does not exclude by itself."""
-    if item.kind != "exclusion" or constraint.type != "condition":
+THERAPY_CONTEXT = re.compile(
+    r"\b(?:in)?eligible for\b|\bunsuitable for\b|\bnot (?:a )?(?:suitable|candidate|eligible)\b"
+    r"|\bcontraindicat|\brefus|\bdeclin|\bunwilling"
+    r"|\b(?:not (?:be )?able to|cannot|can not|unable to) (?:receive|undergo|tolerate)\b"
+    r"|\bineffective\b|\bresistan|\bintoleran|\bnot (?:available|feasible)",
+    re.IGNORECASE,
+)
+
+
+def therapy_in_context(
+    evaluation: Evaluation, constraint: Constraint, item: CriterionItem
+) -> Evaluation:
+    """A treatment named as an option or a response ("ineligible for allo-HSCT", "chemotherapy
+    was ineffective", "cannot tolerate chemotherapy") is not a statement about the history: a
+    prior-therapy reading of it never stops the patient by itself."""
+    if constraint.type != "prior_therapy" or not THERAPY_CONTEXT.search(item.text):
         return evaluation
-    if evaluation.verdict is not MET:
+    if evaluation.verdict is not (MET if item.kind == "exclusion" else NOT_MET):
+        return evaluation
+    finding = (
+        f"{evaluation.finding}; the text speaks of eligibility for or response to the treatment,"
+        " which the study team must judge"
+    )
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
+
+
+_RELAPSE_STATUSES = frozenset(
+    {"relapsed", "relapse", "relapsed_or_refractory", "second_or_later_relapse", "post_hsct"}
+)
+
+
+def names_a_relapse_the_patient_lacks(facts: PatientFacts, item: CriterionItem) -> bool:
+    """A met disease-status inclusion whose words also ask for a relapse the parser did not read
+    ("MRD > 0.1% after reinduction for relapsed ALL") for a patient who has never relapsed."""
+    if item.kind != "inclusion" or facts.course.relapse_count:
+        return False  # a relapse is known (an unknown course may lack one: kept cautious)
+    statuses = {str(c.attrs.get("status")) for c in item.constraints if c.type == "disease_status"}
+    if not statuses or statuses & _RELAPSE_STATUSES:
+        return False
+    return bool(RELAPSE_WORDS.search(item.text)) and not REFRACTORY_WORDS.search(item.text)
+
+
+def qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionItem) -> Evaluation:
+    """An exclusion with a qualifier the profile cannot answer ("uncontrolled hepatitis B",
+    "drug-uncontrollable CNS leukaemia", "prior CD19 therapy with grade 4 toxicity") does not
+    exclude by itself; nor does an inclusion stating the absence of such a thing ("no prior CAR-T
+    with grade 4 CRS", "no GVHD requiring systemic treatment")."""
+    if item.kind == "exclusion":
+        if evaluation.verdict is not MET:
+            return evaluation
+    elif evaluation.verdict is not NOT_MET or not _states_absence(constraint):
+        return evaluation
+    if constraint.type in _QUALIFIABLE and unread_qualifier(constraint, item):
+        qualifier = unread_qualifier_text(constraint, item)
+        finding = (
+            f"{evaluation.finding}; the trial means it only {qualifier},"
+            " which the profile does not give"
+        )
+        return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
+    if constraint.type != "condition":
         return evaluation
     token = str(constraint.attrs.get("condition") or "")
     qualified = QUALIFIED.search(item.text) and not token.startswith("uncontrolled")
@@ -111,7 +165,63 @@ def qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionIte
     if not (qualified or active):
         return evaluation
     finding = f"{evaluation.finding}; the trial's qualifier (active, uncontrolled ...) is not given"
-    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, ())
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
+
+
+def _states_absence(constraint: Constraint) -> bool:
+    """An inclusion constraint read as "no X" (a prior treatment excluded, a condition)."""
+    if constraint.type == "prior_therapy":
+        return str(constraint.attrs.get("requirement") or "").lower() == "excluded"
+    return constraint.type == "condition"
+
+
+_QUALIFIABLE = frozenset(
+    {"disease", "antigen", "disease_status", "prior_therapy", "performance", "lab", "condition"}
+)
+QUALIFIER = re.compile(
+    r"\bwith(?!\s+or\s+without\b)(?!\s+any\b)\b|\bcomplicated by\b|\bresult(?:ing|ed)? in\b"
+    r"|\b(?:that|which) (?:caused|led to|resulted in)\b|\bcaus(?:ed|ing)\b|\blead(?:ing)? to\b"
+    r"|\bled to\b|\bassociated with\b|\bwho (?:developed|experienced|had)\b|\bunless\b"
+    r"|\bexcept\b|\bfollowed by\b|\bfail(?:ed|ure)\b|\bintoleran|\bother than\b|\bexcluding\b"
+    r"|\bapart from\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r";|\.\s|\.$|\n")
+
+
+def _qualifier_match(constraint: Constraint, item: CriterionItem) -> re.Match[str] | None:
+    """A qualifier in the same clause after the constraint's words, that no other constraint of
+    the item (of another family) reads."""
+    end = constraint.span[1]
+    if end <= 0 or end > len(item.text):
+        return None
+    rest = item.text[end:]
+    stop = _CLAUSE_END.search(rest)
+    clause = rest[: stop.start()] if stop else rest
+    match = QUALIFIER.search(clause)
+    if match is None:
+        return None
+    start = end + match.start()
+    for other in item.constraints:
+        if other is constraint or other.type == constraint.type:
+            continue
+        if start <= other.span[0] < end + len(clause):
+            return None
+    return match
+
+
+def unread_qualifier(constraint: Constraint, item: CriterionItem) -> bool:
+    return _qualifier_match(constraint, item) is not None
+
+
+def unread_qualifier_text(constraint: Constraint, item: CriterionItem) -> str:
+    match = _qualifier_match(constraint, item)
+    if match is None:
+        return ""
+    rest = item.text[constraint.span[1] + match.start() :]
+    stop = _CLAUSE_END.search(rest)
+    words = " ".join((rest[: stop.start()] if stop else rest).split())
+    return f"'{words[:80]}'"
 
 
 def or_segments(

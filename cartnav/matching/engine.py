@@ -43,7 +43,13 @@ from cartnav.matching.results import (
     SiteView,
     TrialMatch,
 )
-from cartnav.matching.structure import OTHER_COHORT, apply_cohorts, apply_groups, apply_routes
+from cartnav.matching.structure import (
+    OTHER_COHORT,
+    apply_cohorts,
+    apply_groups,
+    apply_headings,
+    apply_routes,
+)
 from cartnav.registry.geo import country_code, haversine_km
 
 _NO_TEXT = CriterionResult(
@@ -148,7 +154,7 @@ class _Run:
                 evaluated = apply_cohorts(
                     [self.item(i, item) for i, item in zip(ids, items, strict=True)]
                 )
-                found = apply_groups(apply_routes(items, evaluated))
+                found = apply_groups(apply_headings(items, apply_routes(items, evaluated)))
             self._sets[set_id] = found
         return found
 

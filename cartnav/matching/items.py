@@ -29,7 +29,7 @@ from functools import partial
 
 from cartnav.domain.criterion import Constraint, CriterionItem, ItemKind
 from cartnav.domain.verdict import Verdict
-from cartnav.matching import cautions
+from cartnav.matching import cautions, cns
 from cartnav.matching.cautions import UnitKey
 from cartnav.matching.combine import all_of, any_of
 from cartnav.matching.evaluators import evaluate_constraint
@@ -104,6 +104,12 @@ def evaluate_item(
             "Unknown: the wording is conditional (if, provided, unless, allowed ...), so the study"
             f" team must judge it. ({reason})"
         )
+    if verdict is MET and cautions.names_a_relapse_the_patient_lacks(facts, item):
+        verdict, missing, cautious = UNKNOWN, (), True
+        reason = (
+            "Unknown: the text speaks of a relapse, which the history does not show, and"
+            f" cartnav did not read that part, so the study team must judge it. ({reason})"
+        )
     return CriterionResult(
         kind=item.kind,
         text=item.text,
@@ -128,9 +134,7 @@ def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalua
     """The common case, one constraint: the same rules as :func:`_several`, without the work."""
     constraint = item.constraints[0]
     raw = evaluate(constraint, item.kind)
-    evaluation = cautions.qualified(
-        cautions.with_exception(raw, constraint, item.kind), constraint, item
-    )
+    evaluation = _careful(facts, raw, constraint, item)
     statement = evaluation.verdict
     if (
         constraint.type == "disease_status"
@@ -148,15 +152,13 @@ def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalua
         ):
             statement = UNKNOWN
         disease_fit = statement
-    return statement, [evaluation], disease_fit, statement is not raw.verdict
+    cautious = statement is not raw.verdict or evaluation.cautious
+    return statement, [evaluation], disease_fit, cautious
 
 
 def _several(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvaluator) -> Combined:
     raw = [evaluate(c, item.kind) for c in item.constraints]
-    evaluations = [
-        cautions.qualified(cautions.with_exception(r, c, item.kind), c, item)
-        for r, c in zip(raw, item.constraints, strict=True)
-    ]
+    evaluations = [_careful(facts, r, c, item) for r, c in zip(raw, item.constraints, strict=True)]
     keys = [_unit_key(item, index, c) for index, c in enumerate(item.constraints)]
     units: dict[UnitKey, list[Verdict]] = {}
     strict_units: dict[UnitKey, list[Verdict]] = {}
@@ -184,7 +186,24 @@ def _several(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalu
         or cautions.or_segments(item, keys, verdicts) is not NOT_MET
     ):
         statement = UNKNOWN
-    return statement, evaluations, verdicts.get(("disease", None)), statement is not strict
+    cautious = statement is not strict or any(
+        e.cautious and e.verdict is UNKNOWN for e in evaluations
+    )
+    return statement, evaluations, verdicts.get(("disease", None)), cautious
+
+
+def _careful(
+    facts: PatientFacts, raw: Evaluation, constraint: Constraint, item: CriterionItem
+) -> Evaluation:
+    """A constraint's evaluation read with the item's words (CNS levels, exceptions,
+    qualifiers the profile cannot answer)."""
+    if cns.is_leveled(constraint, item):
+        return cautions.with_exception(
+            cns.refine(facts, constraint, item, raw), constraint, item.kind
+        )
+    evaluation = cautions.with_exception(raw, constraint, item.kind)
+    evaluation = cautions.therapy_in_context(evaluation, constraint, item)
+    return cautions.qualified(evaluation, constraint, item)
 
 
 def _unit_key(item: CriterionItem, index: int, constraint: Constraint) -> UnitKey:

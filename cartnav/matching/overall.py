@@ -1,8 +1,9 @@
 """The overall answer of one trial from its criterion rows (interfaces.md section 3).
 
 - ``not_eligible``: a criterion (or a registry age/sex/disease field) is ``not_met``;
-- ``likely_eligible``: nothing fails; the disease, the age and the disease status are met (a
-  trial that states no disease status cannot be called likely), and no disease, age,
+- ``likely_eligible``: nothing fails; the disease, the age and the disease status are met by
+  inclusion criteria (a trial that states no disease status cannot be called likely), and no
+  disease, age,
   disease-status or marker (antigen) inclusion criterion is unknown, no criterion is unknown
   only by caution (``cautious``), and the record's criteria text is complete;
 - ``possibly_eligible``: nothing fails, but a key point is unknown.
@@ -35,9 +36,18 @@ def decide(rows: Sequence[CriterionResult]) -> tuple[Overall, str]:
         for r in unknown
         if r.cautious or (r.kind == "inclusion" and KEY_TYPES.intersection(r.constraint_types))
     ]
-    disease_met = any(r.verdict is Verdict.MET and "disease" in r.constraint_types for r in rows)
+    # Only inclusion rows confirm the disease and its state: an exclusion that does not apply
+    # ("isolated CNS relapse") says nothing about which route into the trial the patient takes.
+    disease_met = any(
+        r.verdict is Verdict.MET and r.kind == "inclusion" and "disease" in r.constraint_types
+        for r in rows
+    )
     status_met = any(
-        r.verdict is Verdict.MET and "disease_status" in r.constraint_types for r in rows
+        r.verdict is Verdict.MET
+        and r.kind == "inclusion"
+        and r.source != "registry_fields"
+        and "disease_status" in r.constraint_types
+        for r in rows
     )
     others = len(unknown) - len(key_unknown)
     if not key_unknown and disease_met and status_met:

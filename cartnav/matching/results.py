@@ -27,7 +27,9 @@ class Evaluation:
 
     ``subject``: what the constraint states, in plain words ("active GVHD");
     ``finding``: what the profile says about it ("the profile says active GVHD");
-    ``facts``: profile fields read; ``missing``: fields whose absence left it unknown.
+    ``facts``: profile fields read; ``missing``: fields whose absence left it unknown;
+    ``cautious``: unknown although the profile gives the fact (units that cannot be converted,
+    a washout without a readable window): the criterion may still stop the patient.
     The verdict is about the constraint's statement, before an exclusion's meaning is applied.
     """
 
@@ -36,6 +38,7 @@ class Evaluation:
     finding: str
     facts: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    cautious: bool = False
 
     @property
     def reason(self) -> str:

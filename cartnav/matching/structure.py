@@ -1,7 +1,8 @@
 """How the items of one trial relate: disease cohorts, disease-status routes, "any of" groups.
 
 Applied to a trial's item results (from :func:`cartnav.matching.items.evaluate_item`), in this
-order: :func:`apply_cohorts`, :func:`apply_routes`, :func:`apply_groups` (docs/matching.md).
+order: :func:`apply_cohorts`, :func:`apply_routes`, :func:`apply_headings`,
+:func:`apply_groups` (docs/matching.md).
 """
 
 from __future__ import annotations
@@ -100,6 +101,51 @@ def apply_routes(
             )
             out[i] = results[i].but(UNKNOWN, reason, cautious=True)
     return tuple(out)
+
+
+GENERIC = frozenset({"relapsed", "refractory", "relapsed_or_refractory"})
+
+
+def apply_headings(
+    items: Sequence[CriterionItem], results: Sequence[CriterionResult]
+) -> tuple[CriterionResult, ...]:
+    """An "any of" group whose met options only say "relapsed or refractory" while other options
+    name specific routes ("2nd relapse", "relapse after transplant", "primary refractory") that
+    none is met: the general option is most likely the heading of the list, read as an option.
+    The routes decide, so nothing is confirmed; and nothing fails on that reading either."""
+    groups: dict[str, list[int]] = {}
+    for i, (item, result) in enumerate(zip(items, results, strict=True)):
+        if item.kind == "inclusion" and result.group is not None:
+            groups.setdefault(result.group, []).append(i)
+    out = list(results)
+    for indices in groups.values():
+        statuses = {i: _statuses(items[i]) for i in indices}
+        general = [i for i in indices if statuses[i] and statuses[i] <= GENERIC]
+        specific = [i for i in indices if statuses[i] - GENERIC or not statuses[i]]
+        routes = [i for i in specific if statuses[i] - GENERIC]
+        met = [i for i in indices if results[i].verdict is MET]
+        if not met or not routes or not set(met) <= set(general):
+            continue
+        for i in general:
+            out[i] = results[i].but(
+                UNKNOWN,
+                "Unknown: this reads like the heading of the list of routes that follows; those"
+                f" routes decide. ({results[i].reason})",
+                cautious=True,
+            )
+        for i in specific:
+            if results[i].verdict is NOT_MET:
+                out[i] = results[i].but(
+                    UNKNOWN,
+                    f"{results[i].reason} This is one of several routes; the study team must"
+                    " judge which applies.",
+                    cautious=True,
+                )
+    return tuple(out)
+
+
+def _statuses(item: CriterionItem) -> set[str]:
+    return {str(c.attrs.get("status")) for c in item.constraints if c.type == "disease_status"}
 
 
 def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:

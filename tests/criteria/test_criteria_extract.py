@@ -1183,7 +1183,8 @@ MORE: list[tuple[str, ItemKind, str, list[Expect], tuple[str, ...]]] = [
     (
         "since-transplant-washout",
         "inclusion",
-        "Any BM relapse after allogeneic SCT and must be > 6 months from SCT at the time of infusion",
+        "Any BM relapse after allogeneic SCT and must be > 6 months from SCT at the time of "
+        "infusion",
         [
             ("disease_status", {"status": "post_hsct"}),
             (
@@ -1196,8 +1197,8 @@ MORE: list[tuple[str, ItemKind, str, list[Expect], tuple[str, ...]]] = [
     (
         "explicitly-allowed-washout",
         "exclusion",
-        "Subjects receiving hydroxyurea may be enrolled provided there has been no increase in dose "
-        "for at least 2 weeks prior to starting apheresis",
+        "Subjects receiving hydroxyurea may be enrolled provided there has been no increase in "
+        "dose for at least 2 weeks prior to starting apheresis",
         [("prior_therapy", {"therapy": "chemotherapy", "requirement": "allowed"})],
         (),
     ),
@@ -1333,6 +1334,73 @@ MORE: list[tuple[str, ItemKind, str, list[Expect], tuple[str, ...]]] = [
         "Male or female subjects 18 to 50-years old",
         [("age", {"min_years": 18, "max_years": 50})],
         (),
+    ),
+    (
+        "double-negative",
+        "inclusion",
+        "patients with CD4/CD8 double-negative surface immunophenotype",
+        [
+            ("antigen", {"antigen": "CD4", "expression": "negative"}),
+            ("antigen", {"antigen": "CD8", "expression": "negative"}),
+        ],
+        (),
+    ),
+    (
+        "cd19-count",
+        "inclusion",
+        "CD19+ count ≥ 50 cells/mcl",
+        [("lab", {"analyte": "cd19_count", "op": ">=", "value": 50, "unit": "per_ul"})],
+        ("antigen",),
+    ),
+    (
+        "cd19-cd22-directed",
+        "inclusion",
+        "failure of frontline therapy and at least 2 rescue strategies, including "
+        "CD19/CD22-directed monoclonal antibody",
+        [
+            ("prior_therapy", {"therapy": "cd19_directed", "requirement": "required"}),
+            ("prior_therapy", {"therapy": "cd22_directed", "requirement": "required"}),
+        ],
+        (),
+    ),
+    (
+        "antitumour",
+        "exclusion",
+        "Concurrent administration of any other antitumour therapy",
+        [("prior_therapy", {"therapy": "chemotherapy", "requirement": "excluded"})],
+        (),
+    ),
+    (
+        "treatment-naive",
+        "inclusion",
+        "EGFR TKI treatment-naïve",
+        [("prior_therapy", {"therapy": "tki", "requirement": "excluded"})],
+        (),
+    ),
+    (
+        "event-of-pregnancy",
+        "inclusion",
+        "Subjects must agree to use contraception. In the event of pregnancy or suspected "
+        "pregnancy, the subject must inform the investigator",
+        [("consent", {})],
+        ("condition",),
+    ),
+    (
+        "cns-diseases",
+        "exclusion",
+        "History of epilepsy or other central nervous system diseases.",
+        [
+            ("condition", {"condition": "seizure_disorder"}),
+            ("condition", {"condition": "neurological_disorder"}),
+        ],
+        (),
+    ),
+    (
+        "low-antigen-share",
+        "inclusion",
+        "Patients with <30% CD19 expression on blasts",
+        [],
+        ("antigen",),
     ),
     (
         "residents",

@@ -392,8 +392,15 @@ CASES: list[tuple[str, Constraint, str, dict[str, Any], Verdict]] = [
         MET,
     ),
     (
-        "creatinine-mg-dl",
+        "creatinine-mg-dl-met-at-any-normal-range",
         c("lab", analyte="creatinine", op="<=", value=1.5, unit="mg_dl"),
+        "inclusion",
+        _without(),
+        MET,
+    ),
+    (
+        "creatinine-mg-dl",
+        c("lab", analyte="creatinine", op="<=", value=1.0, unit="mg_dl"),
         "inclusion",
         _without(),
         UNKNOWN,
@@ -476,8 +483,18 @@ CASES: list[tuple[str, Constraint, str, dict[str, Any], Verdict]] = [
         "cns3-yes",
         c("condition", condition="cns3"),
         "exclusion",
-        _with(diagnosis={"disease": "B-ALL", "cns_status": "CNS3"}),
+        _with(
+            diagnosis={"disease": "B-ALL", "cns_status": "CNS3"},
+            history=[{"type": "induction", "date": "2023-01-15", "response": "no_CR"}],
+        ),
         MET,
+    ),
+    (
+        "cns3-at-diagnosis-then-marrow-relapse",
+        c("condition", condition="cns3"),
+        "exclusion",
+        _with(diagnosis={"disease": "B-ALL", "cns_status": "CNS3"}),
+        UNKNOWN,
     ),
     (
         "cns3-missing",

@@ -27,6 +27,8 @@ _NAMES = {
     "pregnancy": "pregnancy",
     "breastfeeding": "breastfeeding",
     "cns3": "CNS3 disease (leukaemia in the spinal fluid)",
+    "cns2": "CNS2 status (a few leukaemia cells in the spinal fluid)",
+    "cns1": "CNS1 status (no leukaemia cells in the spinal fluid)",
     "cns_involvement": "leukaemia in the central nervous system",
     "active_cns_disease": "active leukaemia in the central nervous system",
     "other_malignancy": "another cancer",
@@ -85,12 +87,20 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     # Nobody is required to have an infection, GVHD or another cancer, or to be pregnant: for
     # these an inclusion states their absence ("No active infection", "negative pregnancy test")
     # and an exclusion their presence, whatever negation the parser read.
-    harmful = token in HARMFUL
-    if (kind == "inclusion") if harmful else constraint.attrs.get("negated") is True:
+    if flips(token, kind, constraint):
         subject = f"no {subject}"
         if verdict is not UNKNOWN:
             verdict = NOT_MET if verdict is MET else MET
-    return Evaluation(verdict, subject, finding, read, missing)
+    return Evaluation(
+        verdict, subject, finding, read, missing, cautious=verdict is UNKNOWN and not missing
+    )
+
+
+def flips(token: str, kind: ItemKind, constraint: Constraint) -> bool:
+    """Whether the constraint states the condition's absence (see :func:`evaluate`)."""
+    if token in HARMFUL:
+        return kind == "inclusion"
+    return constraint.attrs.get("negated") is True
 
 
 def _flag(value: bool | None, field: str, yes: str, no: str) -> Finding:
@@ -171,12 +181,38 @@ def _cns_status(facts: PatientFacts) -> str | None:
     return diagnosis.cns_status if diagnosis else None
 
 
+def since_diagnosis(facts: PatientFacts) -> bool:
+    """The CNS status is the one at diagnosis, and the patient has (or may have) relapsed since
+    without a CNS relapse: CNS disease at diagnosis does not say there is CNS disease now."""
+    site = facts.course.latest_relapse_site
+    # An unknown course counts as "may have relapsed": removing a fact never decides more.
+    return facts.course.relapse_count != 0 and site not in ("cns", "combined")
+
+
+NOW_UNKNOWN = "; that was at diagnosis, and the CNS status now is not given"
+
+
 def _cns3(facts: PatientFacts) -> Finding:
     status = _cns_status(facts)
     field = "diagnosis.cns_status"
     if status is None:
         return UNKNOWN, "the profile does not give the CNS status", (field,), (field,)
+    if status == "CNS3" and since_diagnosis(facts):
+        return UNKNOWN, f"the profile says {status}{NOW_UNKNOWN}", (field, "history"), ()
     return (MET if status == "CNS3" else NOT_MET), f"the profile says {status}", (field,), ()
+
+
+def _cns_level(level: str) -> Callable[[PatientFacts], Finding]:
+    def read(facts: PatientFacts) -> Finding:
+        status = _cns_status(facts)
+        field = "diagnosis.cns_status"
+        if status is None:
+            return UNKNOWN, "the profile does not give the CNS status", (field,), (field,)
+        if status == level and level != "CNS1" and since_diagnosis(facts):
+            return UNKNOWN, f"the profile says {status}{NOW_UNKNOWN}", (field, "history"), ()
+        return (MET if status == level else NOT_MET), f"the profile says {status}", (field,), ()
+
+    return read
 
 
 def _cns_involvement(facts: PatientFacts) -> Finding:
@@ -184,6 +220,8 @@ def _cns_involvement(facts: PatientFacts) -> Finding:
     site = facts.course.latest_relapse_site
     read = ("diagnosis.cns_status", "history")
     if site in ("cns", "combined") or status in ("CNS2", "CNS3"):
+        if site not in ("cns", "combined") and since_diagnosis(facts):
+            return UNKNOWN, f"the profile says {status}{NOW_UNKNOWN}", read, ()
         shown = "a relapse in the CNS" if site in ("cns", "combined") else status
         return MET, f"the profile says {shown}", read, ()
     if status == "CNS1" and site not in ("cns", "combined") and facts.course.history_known:
@@ -243,6 +281,8 @@ _READERS: dict[str, Callable[[PatientFacts], Finding]] = {
     "pregnant": _pregnancy,
     "breastfeeding": _breastfeeding,
     "cns3": _cns3,
+    "cns1": _cns_level("CNS1"),
+    "cns2": _cns_level("CNS2"),
     "cns_involvement": _cns_involvement,
     "cns_disease": _cns_involvement,
     "active_cns_disease": _active_cns,

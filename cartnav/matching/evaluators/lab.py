@@ -42,6 +42,15 @@ _UNIT_WORDS = {
     "mg_dl": " mg/dL",
     "umol_l": " µmol/L",
 }
+# The highest upper limit of normal in common use, per unit (mg/dL, µmol/L): a value in × ULN
+# that meets a limit even at this ULN meets it in any laboratory. Used only to say "met"; a
+# value that might fail stays unknown (the laboratory's own normal range decides).
+_HIGHEST_ULN = {
+    ("bilirubin", "mg_dl"): 1.5,
+    ("bilirubin", "umol_l"): 25.7,
+    ("creatinine", "mg_dl"): 1.5,
+    ("creatinine", "umol_l"): 133.0,
+}
 _UNIT_ALIASES = {"ml_min_1.73m2": "ml_min", "ml/min": "ml_min", "%": "pct", "uln": "x_uln"}
 
 
@@ -75,12 +84,37 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
         return Evaluation(
             Verdict.UNKNOWN, subject, f"the profile does not give {name}", (field,), (field,)
         )
+    if unit is None and native_unit == "x_uln":
+        # "creatinine <= 1.5": mg/dL or times the upper limit of normal, the text does not say.
+        finding = f"the limit's unit is not stated; the profile gives {name} in × ULN"
+        return Evaluation(Verdict.UNKNOWN, subject, finding, (field,), (), cautious=True)
+    bound = _within_any_normal_range(analyte, float(patient_value), native_unit, unit, op, value)
+    if bound is not None:
+        return Evaluation(Verdict.MET, subject, f"the profile gives {name} {bound}", (field,))
     if unit is not None and unit != native_unit:
         finding = (
             f"the profile gives {name} in{_UNIT_WORDS[native_unit]}, which cannot be converted"
             " without the laboratory's normal range"
         )
-        return Evaluation(Verdict.UNKNOWN, subject, finding, (field,), (f"lab.{analyte}_{unit}",))
+        return Evaluation(
+            Verdict.UNKNOWN, subject, finding, (field,), (f"lab.{analyte}_{unit}",), cautious=True
+        )
     verdict = Verdict.MET if holds(float(patient_value), op, value) else Verdict.NOT_MET
     shown = f"{float(patient_value):g}{_UNIT_WORDS[native_unit]}"
     return Evaluation(verdict, subject, f"the profile gives {name} {shown}", (field,))
+
+
+def _within_any_normal_range(
+    analyte: str, patient: float, native: str, unit: str | None, op: str, limit: float
+) -> str | None:
+    """A × ULN value that meets an upper limit in mg/dL or µmol/L whatever the laboratory's
+    normal range (at most :data:`_HIGHEST_ULN`): the finding, else ``None``."""
+    highest = _HIGHEST_ULN.get((analyte, unit or ""))
+    if native != "x_uln" or highest is None or op not in ("<", "<="):
+        return None
+    if not holds(patient * highest, op, limit):
+        return None
+    return (
+        f"{patient:g} × ULN, which is {phrase(op, limit, _UNIT_WORDS[unit or ''])} even at the"
+        f" highest usual normal limit ({highest:g}{_UNIT_WORDS[unit or '']})"
+    )

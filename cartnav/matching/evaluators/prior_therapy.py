@@ -84,7 +84,41 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     verdict, finding, missing = had
     if not states_fact and verdict is not UNKNOWN:
         verdict = NOT_MET if verdict is MET else MET
+    stops = verdict is (MET if kind == "exclusion" else NOT_MET)
+    if stops:
+        # The patient is stopped because they had it (recently) or because they lack it.
+        stopped_by_having = had[0] is (NOT_MET if since is not None else MET)
+        doubt = _doubt(facts, therapy, within, since, stopped_by_having)
+        if doubt:
+            return Evaluation(UNKNOWN, subject, f"{finding}; {doubt}", HISTORY, (), cautious=True)
     return Evaluation(verdict, subject, finding, HISTORY, missing)
+
+
+def _doubt(
+    facts: PatientFacts,
+    therapy: str,
+    within: float | None,
+    since: float | None,
+    stopped_by_having: bool,
+) -> str | None:
+    """Why a failure must not be read strictly, or ``None`` when it rests on a clear fact.
+
+    Common treatments (chemotherapy, steroids, radiotherapy, ...) are named in many sentences
+    the parser may misread ("chemotherapy was ineffective"): they stop a patient only through a
+    readable time window that the patient's dated treatment falls in. A window ("no transplant
+    in the last 90 days") that ends within 30 days of the matching date is counted at a future
+    infusion, so it is left to the study team.
+    """
+    if therapy in WASHOUTS and (not stopped_by_having or (within is None and since is None)):
+        return "this treatment is named in many kinds of sentences, so the study team must judge"
+    if stopped_by_having and within is not None:
+        dated = [
+            e.date for e in facts.course.therapies if therapy in e.tokens and e.date is not None
+        ]
+        recent = [d for d in dated if (facts.as_of - d).days <= within]
+        if recent and within - (facts.as_of - max(recent)).days <= SINCE_MARGIN_DAYS:
+            return "the time window ends within a month, by the time of treatment on the study"
+    return None
 
 
 def _allowed(facts: PatientFacts, therapy: str, name: str, since: float | None) -> Evaluation:
