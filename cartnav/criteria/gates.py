@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_PREFIX_RE = re.compile(r"(?<![a-z])[a-z]{1,4}")
+_PREFIX_RE = re.compile(r"([a-z]{1,4})[a-z]*")  # the group: a word's first four letters
 
 AGE = frozenset({"age", "aged", "ages", "year", "yr", "yrs", "y", "old"})
 DISEASE = frozenset(

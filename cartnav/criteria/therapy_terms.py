@@ -1,0 +1,161 @@
+"""The prior-therapy vocabulary: one pattern per therapy token, the word prefixes that can
+trigger it (see :mod:`cartnav.criteria.gates`) and literal pieces checked before the regex runs.
+
+Each entry says whether the therapy is only read with a washout or an explicit cue ("strict"):
+chemotherapy or steroids named in passing are not prior-therapy statements.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cartnav.criteria.gates import TermIndex
+
+_TX = r"(?:transplant\w*|hsct|hct|sct|bmt)\b"
+_STEM = (
+    r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
+    r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+|progenitor\s+cell\s+)?"
+)
+_TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or explicit cue)
+    (
+        "car_t",
+        r"\bcar[- ]?t\b(?:[- ]cells?)?|\bcar[- ]nk\b|chimeric\s+antigen\s+receptor(?:[- ]\w+)?|"
+        r"\bcart\b|\bcar\s+(?:t[- ]?)?(?:cells?|therapy)|cd19[- ]?car\b|\bctl019\b|"
+        r"tisagenlecleucel|axicabtagene|brexucabtagene|lisocabtagene|obecabtagene|kymriah|"
+        r"yescarta|tecartus|breyanzi",
+        False,
+    ),
+    (
+        "cd19_directed",
+        r"anti-?\s*cd19(?:\s*(?:/|or)\s*anti-?\s*cd3)?(?:\s+(?:therapy|therapies|agents?|"
+        r"antibod\w+|treatment))?|cd19(?:\s*(?:/|or|and)\s*cd22)?[- ](?:directed|targeted|"
+        r"targeting|specific)(?:\s+(?:monoclonal\s+)?(?:therapy|therapies|agents?|treatment|antibod\w+))?|"
+        r"targeting\s+cd19",
+        False,
+    ),
+    (
+        "cd22_directed",
+        r"anti-?\s*cd22(?:\s+(?:therapy|therapies|agents?|antibod\w+|treatment))?|"
+        r"cd22[- ](?:directed|targeted|targeting)(?:\s+(?:therapy|therapies|agents?|treatment))?",
+        False,
+    ),
+    ("blinatumomab", r"blinatumomab|blincyto", False),
+    ("inotuzumab", r"inotuzumab(?:\s+ozogamicin)?|besponsa", False),
+    (
+        "gene_therapy",
+        r"gene\s+therap(?:y|ies)(?:\s+products?)?|gene[- ]modified\s+cell|"
+        r"gene\s+transfer\s+(?:agents?|products?|therap\w+)|genetic\s+therapy\s+products?",
+        False,
+    ),
+    (
+        "allo_hsct",
+        rf"allogen(?:e)?ic\s+{_STEM}{_TX}|allo-?\s*h?sct\b|allo-?hct\b|allo\s+{_TX}",
+        False,
+    ),
+    ("auto_hsct", rf"autologous\s+{_STEM}{_TX}|auto-?\s*h?sct\b", False),
+    (
+        "hsct",
+        rf"(?:hematopoietic|haematopoietic|haemopoietic|hemopoietic)\s+(?:stem\s+)?cells?\s+"
+        rf"{_TX}|stem\s+cells?\s+{_TX}|bone\s+marrow\s+{_TX}|\bhsct\b|\bhct\b|\bsct\b|\bbmt\b",
+        False,
+    ),
+    (
+        "tki",
+        r"tyrosine\s+kinase\s+inhibitors?|\btkis?\b|imatinib|dasatinib|ponatinib|nilotinib",
+        True,
+    ),
+    ("donor_lymphocyte_infusion", r"donor\s+lymphocyte\s+infusions?(?:\s*\(dli\))?|\bdli\b", True),
+    (
+        "investigational_agent",
+        r"investigational\s+(?:medicinal\s+)?(?:products?|agents?|drugs?|therap\w+|treatments?)|"
+        r"(?:other|another)\s+(?:interventional\s+|therapeutic\s+|drug\s+)?clinical\s+"
+        r"(?:trials?|stud(?:y|ies))|(?:other|another)\s+(?:interventional|therapeutic)\s+"
+        r"(?:trials?|stud(?:y|ies))",
+        True,
+    ),
+    ("radiotherapy", r"radiotherapy|radiation\s+therapy|irradiation", True),
+    (
+        "steroids",
+        r"(?:systemic\s+)?(?:cortico)?steroids?(?:\s+therapy)?|glucocorticoids?(?:\s+therapy)?|"
+        r"prednisone|prednisolone|dexamethasone",
+        True,
+    ),
+    (
+        "immunosuppression",
+        r"immunosuppress\w*(?:\s+(?:therapy|agents?|drugs?|treatment))?|"
+        r"(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?)\s+(?:used\s+)?(?:for|to\s+treat)\s+"
+        r"(?:the\s+treatment\s+of\s+)?(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease)|"
+        r"anti-?gvhd\s+(?:therapy|treatment|drugs?|medications?)",
+        True,
+    ),
+    (
+        "chemotherapy",
+        r"cytotoxic\s+chemotherap(?:y|ies)|chemotherap(?:y|ies)|hydroxyurea|hydroxycarbamide|"
+        r"anti-?\s*(?:neoplastic|tumou?r|cancer)\s+(?:therapy|therapies|treatments?|"
+        r"drugs?|agents?|medications?)|systemic\s+(?:therapy|therapies|treatments?)",
+        True,
+    ),
+    (
+        "antibody_therapy",
+        r"antibody[- ]based\s+therap(?:y|ies)|monoclonal\s+antibod(?:y|ies)(?:\s+therap(?:y|ies))?",
+        True,
+    ),
+    (
+        "growth_factor",
+        r"(?:haematopoietic\s+|hematopoietic\s+)?growth\s+factors?|\bg-?csf\b|\bgm-?csf\b|"
+        r"filgrastim|pegfilgrastim",
+        True,
+    ),
+]
+_TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
+    "car_t": frozenset(
+        {
+            "axic",
+            "brex",
+            "brey",
+            "car",
+            "cart",
+            "chim",
+            "ctl",
+            "kymr",
+            "liso",
+            "obec",
+            "teca",
+            "tisa",
+            "yesc",
+        }
+    ),
+    "cd19_directed": frozenset({"anti", "cd"}),
+    "cd22_directed": frozenset({"anti", "cd"}),
+    "blinatumomab": frozenset({"blin"}),
+    "inotuzumab": frozenset({"besp", "inot"}),
+    "gene_therapy": frozenset({"gene"}),
+    "allo_hsct": frozenset({"allo"}),
+    "auto_hsct": frozenset({"auto"}),
+    "hsct": frozenset({"bmt", "hct", "hsct", "sct", "tran"}),
+    "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro"}),
+    "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
+    "investigational_agent": frozenset({"clin", "inve"}),
+    "radiotherapy": frozenset({"irra", "radi"}),
+    "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster"}),
+    "immunosuppression": frozenset({"immu", "gvhd"}),
+    "chemotherapy": frozenset({"chem", "hydr", "syst", "neop", "tumo", "canc"}),
+    "antibody_therapy": frozenset({"mono"}),
+    "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
+}
+COMPILED = [(name, re.compile(p), strict, _TRIGGERS[name]) for name, p, strict in _TERMS]
+# one-word forms the word-prefix triggers cannot see ("antineoplastic", "antitumor")
+INDEX = TermIndex([t[3] for t in COMPILED])
+# Literal pieces one of which every match of a pattern contains: a cheap test before the regex.
+_LITERAL_OF: dict[str, tuple[str, ...]] = {
+    "cd19_directed": ("cd19",),
+    "cd22_directed": ("cd22",),
+    "investigational_agent": ("investigational", "other"),
+    "steroids": ("steroid", "glucocorticoid", "predniso", "dexameth"),
+    "hsct": ("transplant", "sct", "hct", "bmt"),
+    "chemotherapy": ("chemotherap", "hydroxy", "neoplastic", "tumo", "cancer", "systemic"),
+    "immunosuppression": ("immunosuppress", "gvhd", "graft"),
+    "radiotherapy": ("radiotherap", "radiation", "irradiation"),
+}
+LITERALS = {i: _LITERAL_OF[t[0]] for i, t in enumerate(COMPILED) if t[0] in _LITERAL_OF}
+CHEMO_INDEX = next(i for i, t in enumerate(COMPILED) if t[0] == "chemotherapy")

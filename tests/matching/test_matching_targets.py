@@ -1,0 +1,45 @@
+"""Safety gate: on both judged sets the live matcher never wrongly calls a trial
+``not_eligible`` and wrongly calls under 2% ``likely_eligible`` (issue 5 targets).
+
+The figures themselves are printed by ``bench/match_eval.py``; this test keeps them from
+regressing."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _load_bench() -> ModuleType:
+    module = sys.modules.get("match_eval")
+    if module is not None:
+        return module
+    spec = importlib.util.spec_from_file_location("match_eval", REPO / "bench" / "match_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["match_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("which", ["original", "heldout"])
+def test_matcher_meets_the_safety_targets(which: str, shared_data: Path) -> None:
+    ev = _load_bench()
+    folders = [ev.JUDGED / sub for sub in ev.SETS[which]]
+    rows = [r for folder in folders for r in ev.load_judgements(folder / "judgements.jsonl")]
+    profiles = {k: v for f in folders for k, v in ev.load_profiles(f / "profiles").items()}
+    trials = ev.load_trials(shared_data)
+    predicted, _, disagreements, _, _ = ev.run(rows, profiles, trials)
+    metrics = ev.compute_metrics(predicted)
+    wrongly_not = [
+        (d["profile"], d["nct_id"]) for d in disagreements if d["predicted"] == "not_eligible"
+    ]
+    assert metrics.errors == 0
+    assert wrongly_not == []
+    assert metrics.wrongly_likely_share < ev.WRONG_LIKELY_TARGET
