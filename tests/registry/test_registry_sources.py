@@ -414,9 +414,7 @@ def test_which_files_a_folder_walk_reads(name: str, wanted: bool) -> None:
 
 def test_absurdly_nested_json_is_rejected_not_a_crash(tmp_path: Path, v2_lines: list[str]) -> None:
     path = tmp_path / "deep.jsonl"
-    path.write_text(
-        v2_lines[0] + "\n" + "[" * 5_000 + "\n" + v2_lines[1] + "\n", encoding="utf-8"
-    )
+    path.write_text(v2_lines[0] + "\n" + "[" * 5_000 + "\n" + v2_lines[1] + "\n", encoding="utf-8")
     records = list(iter_records([path]))
     assert [type(r).__name__ for r in records] == ["RawRecord", "RejectedRecord", "RawRecord"]
     assert "nested too deeply" in records[1].reason or "truncated" in records[1].reason
