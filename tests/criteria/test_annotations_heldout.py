@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+from script_modules import load_bench
 
 from cartnav.domain.criterion import CONSTRAINT_TYPES
 
@@ -14,21 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 HELDOUT = REPO / "tests" / "criteria" / "heldout" / "criteria_items_heldout.jsonl"
 
 
-def _load_bench() -> ModuleType:
-    module = sys.modules.get("criteria_eval")
-    if module is not None:
-        return module
-    spec = importlib.util.spec_from_file_location(
-        "criteria_eval", REPO / "bench" / "criteria_eval.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["criteria_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_bench()
+ev = load_bench("criteria_eval")
 ITEMS: list[dict[str, Any]] = ev.load_items(HELDOUT)
 
 

@@ -5,33 +5,21 @@ The gold set and its rules: docs/criteria-annotation.md. These tests do not run 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from script_modules import load_bench
 
 from cartnav.domain.criterion import CONSTRAINT_TYPES, OPS
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load_bench() -> ModuleType:
-    path = REPO / "bench" / "criteria_eval.py"
-    spec = importlib.util.spec_from_file_location("criteria_eval", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["criteria_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_bench()
+ev = load_bench("criteria_eval")
 ITEMS: list[dict[str, Any]] = ev.load_items()
 
 STATUSES = {

@@ -9,17 +9,15 @@ does on it is for ``bench/match_eval.py --set heldout``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
-import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from script_modules import load_script
 
 from cartnav.domain.patient import parse_profile
 
@@ -29,15 +27,6 @@ HELDOUT = JUDGED / "heldout"
 CLASSES = ("likely_eligible", "possibly_eligible", "not_eligible")
 SOURCES = ("ctgov_legacy_xml", "cart_page")
 AS_OF = dt.date(2026, 11, 1)
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _read_profiles(folder: Path) -> dict[str, dict[str, Any]]:
@@ -152,7 +141,7 @@ def test_heldout_facts_cover_exactly_the_profiles(
     profiles: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.syspath_prepend(str(JUDGED))
-    builder = _load("cartnav_judged_build_heldout", JUDGED / "build_judgements.py")
+    builder = load_script("cartnav_judged_build_heldout", JUDGED / "build_judgements.py")
     assert set(builder.SETS["heldout"][0]) == set(profiles)
 
 
@@ -160,7 +149,7 @@ def test_heldout_file_matches_the_judging_rules(
     judgements: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.syspath_prepend(str(JUDGED))
-    builder = _load("cartnav_judged_build_heldout", JUDGED / "build_judgements.py")
+    builder = load_script("cartnav_judged_build_heldout", JUDGED / "build_judgements.py")
     assert builder.build("heldout") == judgements, (
         "re-run python tests/matching/judged/build_judgements.py --set heldout"
     )

@@ -8,7 +8,6 @@ metric arithmetic is right. Whether the live matcher meets the targets is for th
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
 import sys
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from script_modules import load_script
 
 from cartnav.domain.patient import parse_profile
 
@@ -31,18 +31,9 @@ SOURCES = ("ctgov_legacy_xml", "cart_page")
 AS_OF = dt.date(2026, 11, 1)
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def match_eval() -> ModuleType:
-    return _load("cartnav_bench_match_eval", REPO / "bench" / "match_eval.py")
+    return load_script("cartnav_bench_match_eval", REPO / "bench" / "match_eval.py")
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +185,7 @@ def test_file_matches_the_judging_rules(
     judgements: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.syspath_prepend(str(JUDGED))
-    builder = _load("cartnav_judged_build", JUDGED / "build_judgements.py")
+    builder = load_script("cartnav_judged_build", JUDGED / "build_judgements.py")
     assert builder.build() == judgements, "re-run tests/matching/judged/build_judgements.py"
 
 
@@ -250,7 +241,7 @@ def test_metric_rejects_unknown_classes(match_eval: ModuleType) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(CLASSES), st.sampled_from((*CLASSES, "error")))))
 def test_metric_invariants(pairs: list[tuple[str, str]]) -> None:
-    module = sys.modules.get("cartnav_bench_match_eval") or _load(
+    module = sys.modules.get("cartnav_bench_match_eval") or load_script(
         "cartnav_bench_match_eval", REPO / "bench" / "match_eval.py"
     )
     metrics = module.compute_metrics(pairs)

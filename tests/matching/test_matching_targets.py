@@ -6,31 +6,17 @@ regressing."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from script_modules import load_bench
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load_bench() -> ModuleType:
-    module = sys.modules.get("match_eval")
-    if module is not None:
-        return module
-    spec = importlib.util.spec_from_file_location("match_eval", REPO / "bench" / "match_eval.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["match_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("which", ["original", "heldout"])
 def test_matcher_meets_the_safety_targets(which: str, shared_data: Path) -> None:
-    ev = _load_bench()
+    ev = load_bench("match_eval")
     folders = [ev.JUDGED / sub for sub in ev.SETS[which]]
     rows = [r for folder in folders for r in ev.load_judgements(folder / "judgements.jsonl")]
     profiles = {k: v for f in folders for k, v in ev.load_profiles(f / "profiles").items()}
