@@ -11,22 +11,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cartnav.criteria.prefilter import with_first_chars
 from cartnav.criteria.units import COMPARATOR, NUM, clean_value, op_of, parse_number
 from cartnav.domain.criterion import Constraint
 
 _UNIT = r"(?P<{0}>years?|yrs?|y(?=\b)|months?|mos?\b|岁|周岁)"
 _OLD = r"(?:\s*(?:old|of\s+age|of\s+life|-old))"
+# Each pattern opens with a lookahead on its possible first characters: the same matches, but
+# the scan skips most positions without entering the pattern.
 _RANGE_RE = re.compile(
+    r"(?=[b>≥\d])"
     rf"(?:between\s+)?(?:(?P<aop>>=|≥|>)\s*)?(?<![a-z0-9.,])(?P<a>{NUM})\s*{_UNIT.format('au')}?{_OLD}?\s*"
     rf"(?:-|to|~|through|and|until)\s*(?:age\s*)?(?:(?P<bop><=|≤|<)\s*)?(?P<b>{NUM})"
     rf"[\s-]*{_UNIT.format('bu')}?(?P<old>{_OLD})?(?:\s*\(?inclusive)?"
 )
 _BOUND_RE = re.compile(
+    r"(?=[≥≤<>=abefghilmnosuy])"  # first letters of the comparators and "younger"/"older"
     rf"(?:{COMPARATOR}|(?P<yt>younger\s+than)|(?P<ot>older\s+than))\s*(?:the\s+age\s+of\s+|age\s+)?"
     rf"(?P<num>{NUM})\s*{_UNIT.format('u')}?(?P<old>{_OLD})?"
 )
 _POSTFIX_RE = re.compile(
-    rf"(?<![a-z0-9.,])(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
+    rf"(?=\d)(?<![a-z0-9.,])(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
     r"(?:(?P<ge>older|above|over|more|greater)|(?P<le>younger|below|under|less))(?!\s+than))"
 )
 _AGE_CUE_RE = re.compile(r"\b(?:age[sd]?|years?\s+of\s+age)\b|年龄")
@@ -35,6 +40,7 @@ _SKIP_CONTEXT_RE = re.compile(
     r"those|individuals?|children|minors?)\b|karnofsky|lansky|\bkps\b|ecog|performance|"
     r"creatinine|famil\w*|relatives?|donors?|siblings?|mother|father"
 )
+_SKIP_CONTEXT_RE = with_first_chars(_SKIP_CONTEXT_RE)  # same matches, quicker scan
 _OTHER_UNIT_RE = re.compile(r"\s*(?:kg|g\b|%|mg|cm|m2|m\b|/|x\b|times|cells|days?|weeks?|hours?)")
 _REPRODUCTIVE_RE = re.compile(r"menopaus|menarche|amenorrh|wocbp|reproductive\s+potential")
 _AGE_RIGHT_BEFORE_RE = re.compile(r"\bage[sd]?\s*:?\s*$")

@@ -12,6 +12,7 @@ import re
 
 from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.negation import in_exception, negated_after, negated_before
+from cartnav.criteria.prefilter import with_first_chars
 from cartnav.domain.criterion import Constraint
 
 _GVH = r"graft[- ]+(?:versus|vs\.?|v|-|against)[- ]+host(?:[- ]+(?:disease|reaction|response))?"
@@ -118,20 +119,24 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "liver_disease": frozenset({"live", "cirr"}),
     "neurological_disorder": frozenset({"neur", "nerv"}),
 }
-_COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _CONDITIONS]
+_COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _CONDITIONS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])
-_CONSENT_RE = re.compile(
-    r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
-    r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
-    r"participate|give|provide|sign|follow|undergo)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
-    r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
-    r"\bcomplian(?:ce|t)\b"
+_CONSENT_RE = with_first_chars(
+    re.compile(
+        r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
+        r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
+        r"participate|give|provide|sign|follow|undergo)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
+        r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
+        r"\bcomplian(?:ce|t)\b"
+    )
 )
-_LOGISTICS_RE = re.compile(
-    r"\btravel|\breside\b|live\s+within|stay\s+(?:near|close|in|within)|care\s*-?givers?|"
-    r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to|"
-    r"\bresidents?\b|\bresiden(?:ce|cy)\b|\blive[sd]?\s+(?:with|within|near)\b|"
-    r"\bzoom\b|video[- ]?conferenc\w*|smartphone"
+_LOGISTICS_RE = with_first_chars(
+    re.compile(
+        r"\btravel|\breside\b|live\s+within|stay\s+(?:near|close|in|within)|care\s*-?givers?|"
+        r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to|"
+        r"\bresidents?\b|\bresiden(?:ce|cy)\b|\blive[sd]?\s+(?:with|within|near)\b|"
+        r"\bzoom\b|video[- ]?conferenc\w*|smartphone"
+    )
 )
 _TIME_OF_CONSENT_RE = re.compile(
     r"(?:(?:time|date|day)\s+of|\bat|\bfrom|\bafter|\bbefore|prior\s+to|\bsince|\buntil|"
@@ -165,10 +170,10 @@ def find_conditions(
         name, rx, _keys = _COMPILED[index]
         for m in rx.finditer(folded):
             start, end = m.start(), m.end()
-            if any(not (end <= a or start >= b) for a, b in taken):
+            if taken and any(not (end <= a or start >= b) for a, b in taken):
                 continue
             taken.append((start, end))
-            if in_exception(exceptions, start):
+            if exceptions and in_exception(exceptions, start):
                 continue
             label = _refine(folded, name, start, end)
             if label is None or label in seen:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from cartnav.criteria.gates import TermIndex
+from cartnav.criteria.prefilter import with_first_chars
 from cartnav.criteria.units import (
     COMP_NUM_RE,
     COMPARATOR,
@@ -91,7 +92,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
 }
 
 
-_ANALYTE_RXS = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _ANALYTES]
+_ANALYTE_RXS = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _ANALYTES]
 _INDEX = TermIndex([t[2] for t in _ANALYTE_RXS])
 
 
@@ -210,8 +211,8 @@ _LOWER_BOUNDED = frozenset(
 _BARE_EQ_RE = re.compile(
     r"[\s)]*(?:level\s+|value\s+|count\s+)?(?<![<>≤≥=!])=(?=\d)(?P<num>\d+(?:[.,]\d+)?)"
 )
-_WORD_NUM_RE = re.compile(
-    rf"(?:{COMPARATOR})\s*(?P<word>{'|'.join(WORD_NUMBERS)})\s+(?=times|fold|x\b|-fold)"
+_WORD_NUM_RE = with_first_chars(
+    re.compile(rf"(?:{COMPARATOR})\s*(?P<word>{'|'.join(WORD_NUMBERS)})\s+(?=times|fold|x\b|-fold)")
 )
 
 

@@ -21,6 +21,7 @@ NEG_BEFORE_RE = re.compile(
 )
 _NEG_AFTER_RE = re.compile(r"\s*[-(]?\s*(?:negative|neg\b|free\b|-(?![\w/]))")
 _CLAUSE_BREAK = ".;:,()[]\n"
+_LAST_BREAK_RE = re.compile(r".*[.;:,()\[\]\n]", re.DOTALL)  # greedy: ends after the last break
 _CLAUSE_WORD_RE = re.compile(r"\b(?:but|however|although|and\s+(?:must|should|has|have|is))\b")
 
 
@@ -62,10 +63,11 @@ def clause_start(folded: str, pos: int) -> int:
 def negated_before(folded: str, pos: int, window: int = 40) -> bool:
     """A negation word between the start of the clause (at most ``window`` back) and ``pos``."""
     lo = max(0, pos - window)
-    best = -1
-    for ch in _CLAUSE_BREAK:  # only the window can hold the break that matters
-        best = max(best, folded.rfind(ch, lo, pos))
+    last = _LAST_BREAK_RE.match(folded, lo, pos)  # only the window can hold the break that matters
+    best = -1 if last is None else last.end() - 1
     start = lo if best < 0 else best + 1
+    if NEG_BEFORE_RE.search(folded, start, pos) is None:
+        return False  # clause words below only move ``start`` right: nothing to find there
     for m in _CLAUSE_WORD_RE.finditer(folded, start if best >= 0 else max(0, lo - 20), pos):
         start = max(start, m.end())
     return NEG_BEFORE_RE.search(folded, start, pos) is not None

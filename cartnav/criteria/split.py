@@ -77,6 +77,7 @@ def _marker_starts(folded: str, c: int, pos: int) -> tuple[int, ...]:
     return (q, c) if q < c else (c,)
 
 
+_LINE_GROUPS = ("bul", "num", "circ", "cjk", "rom", "alpha")
 _CONNECTOR_RE = re.compile(r"[\W_]*(or|and|and/or)[\W_]*")
 
 
@@ -238,8 +239,10 @@ class _Builder:
             if second is not None and second.group("bul") is None:
                 m = second  # "• 1. text": the bullet only carries the numbering
         if m is not None:
-            group = next(g for g in ("bul", "num", "circ", "cjk", "rom", "alpha") if m.group(g))
-            token = m.group(group)
+            tokens = m.group(*_LINE_GROUPS)
+            at = next(i for i, t in enumerate(tokens) if t)
+            group = _LINE_GROUPS[at]
+            token = tokens[at]
             style, ordinal = classify(group, token, self.text[m.start() : m.start() + len(token)])
             marker = Marker(marker_start, m.end(), style, ordinal)
             if group in ("rom", "alpha") and ordinal is not None:

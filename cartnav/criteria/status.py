@@ -13,6 +13,7 @@ from typing import Any
 
 from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.negation import in_exception, negated_before
+from cartnav.criteria.prefilter import with_first_chars
 from cartnav.criteria.units import (
     COMP_NUM_RE,
     COMPARATOR,
@@ -93,7 +94,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
 _MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete"})
-_COMPILED = [(name, re.compile(p), _TRIGGERS[name]) for name, p in _PATTERNS]
+_COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _PATTERNS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])
 _ALIASES = {"refractory_no_remission": "refractory"}
 _LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")

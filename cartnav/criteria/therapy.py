@@ -69,6 +69,9 @@ _SINCE_RE = re.compile(
     rf"(?:at\s+least|≥|>=|>|more\s+than|over|greater\s+than)\s*{DURATION}\s+"
     rf"(?:from|since|after|post)"
 )
+# every _SINCE_RE match holds one of the first pieces and one of the second (cheap pre-checks)
+_SINCE_KEYS = ("least", "≥", ">", "than", "over")
+_SINCE_ENDS = ("from", "since", "after", "post")
 _ELAPSED_RE = re.compile(  # "At least 2 weeks ... must have elapsed since any prior therapy"
     rf"(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
     rf"(?:elapsed|passed)\s+(?:since|from)"
@@ -142,7 +145,9 @@ def _timing(folded: str, words: set[str]) -> Timing:
     out: Timing = {"within_days": [], "min_days_since": []}
     if _DURATION_WORDS.isdisjoint(words):
         return out
-    rxs = [("within_days", _WITHIN_RE), ("min_days_since", _SINCE_RE)]
+    rxs = [("within_days", _WITHIN_RE)]
+    if any(key in folded for key in _SINCE_KEYS) and any(key in folded for key in _SINCE_ENDS):
+        rxs.append(("min_days_since", _SINCE_RE))
     if "elapsed" in folded or "passed" in folded:
         rxs.append(("min_days_since", _ELAPSED_RE))
     for key, rx in rxs:
@@ -183,12 +188,12 @@ def find_therapy(
         name, rx, strict, _keys = _COMPILED[index]
         for m in rx.finditer(folded):
             start, end = m.start(), m.end()
-            if any(not (end <= a or start >= b) for a, b in taken):
+            if taken and any(not (end <= a or start >= b) for a, b in taken):
                 continue
             taken.append((start, end))
             if name in seen:
                 continue
-            if in_exception(exceptions, start):
+            if exceptions and in_exception(exceptions, start):
                 if (
                     kind == "exclusion"
                     and out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from cartnav.criteria.gates import TermIndex
+from cartnav.criteria.prefilter import with_first_chars
 
 _TX = r"(?:transplant\w*|hsct|hct|sct|bmt)\b"
 _STEM = (
@@ -143,7 +144,9 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "antibody_therapy": frozenset({"mono"}),
     "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
 }
-COMPILED = [(name, re.compile(p), strict, _TRIGGERS[name]) for name, p, strict in _TERMS]
+COMPILED = [
+    (name, with_first_chars(re.compile(p)), strict, _TRIGGERS[name]) for name, p, strict in _TERMS
+]
 # one-word forms the word-prefix triggers cannot see ("antineoplastic", "antitumor")
 INDEX = TermIndex([t[3] for t in COMPILED])
 # Literal pieces one of which every match of a pattern contains: a cheap test before the regex.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from cartnav.criteria.prefilter import with_first_chars
+
 NUM = r"\d+(?:[.,]\d+)?"
 
 _GE = (
@@ -33,7 +35,9 @@ _LT = r"<(?!\s*/)|(?:less|lower|smaller|fewer)\s+than|below|under|inferior\s+to"
 
 COMPARATOR = rf"(?P<ge>{_GE})|(?P<le>{_LE})|(?P<gt>{_GT})|(?P<lt>{_LT})"
 _LINK = r"(?:(?:is|are|be|was|should\s+be|must\s+be|to\s+be|of|at|:)\s*)?"
-COMP_NUM_RE = re.compile(rf"(?:{_LINK})(?:{COMPARATOR})\s*(?:of\s+|than\s+)?(?P<num>{NUM})")
+COMP_NUM_RE = with_first_chars(
+    re.compile(rf"(?:{_LINK})(?:{COMPARATOR})\s*(?:of\s+|than\s+)?(?P<num>{NUM})")
+)
 POSTFIX_RE = re.compile(
     r"\s*(?:%\s*)?(?:or|and)\s+(?P<pge>more|greater|higher|above|over|older|larger)(?!\s+than)"
     r"|\s*(?:%\s*)?(?:or|and)\s+(?P<ple>less|lower|below|fewer|under|younger|smaller)(?!\s+than)"

@@ -1,0 +1,102 @@
+"""The first-character lookahead must never change what a pattern matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cartnav.criteria import conditions, disease, labs, status, therapy_terms
+from cartnav.criteria.prefilter import first_chars, with_first_chars
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("abc|xyz", {"a", "x"}),
+        (r"\bhiv\b", {"h"}),
+        (r"(?<![a-z])hbv", {"h"}),
+        (r"(?:pre-?)?b\s+all", {"p", "b"}),
+        (r"[0-3]x", {"0", "1", "2", "3"}),
+        (r"a*b", {"a", "b"}),
+        (r"\s*cd19", None),  # \s: not a small set
+        (r"\d+ days", None),
+        (r"a?", None),  # can match empty
+        (r".x", None),
+        (r"[^a]b", None),
+    ],
+    ids=[
+        "branch",
+        "word-boundary",
+        "lookbehind",
+        "optional-group",
+        "range",
+        "star",
+        "space",
+        "digit",
+        "empty",
+        "any",
+        "negated-class",
+    ],
+)
+def test_first_chars(pattern: str, expected: set[str] | None) -> None:
+    assert first_chars(re.compile(pattern)) == expected
+
+
+def test_ignorecase_left_alone() -> None:
+    rx = re.compile("abc", re.IGNORECASE)
+    assert with_first_chars(rx) is rx
+
+
+_TERM_PATTERNS = [
+    *(t[1] for t in conditions._COMPILED),
+    *(t[1] for t in disease._COMPILED),
+    *(t[1] for t in status._COMPILED),
+    *(t[1] for t in labs._ANALYTE_RXS),
+    *(t[1] for t in therapy_terms.COMPILED),
+]
+_WORDS = [
+    "hiv",
+    "hepatitis b",
+    "b-all",
+    "t cell",
+    "relapsed",
+    "refractory",
+    "2nd",
+    "≥",
+    "cd19",
+    "car-t",
+    "hsct",
+    "steroids",
+    "alt",
+    "creatinine",
+    "chemotherapy",
+    "other",
+    "cancer",
+    "lymphoblastic",
+    "leukemia",
+    " ",
+    "-",
+    "/",
+    "(",
+    ")",
+    ",",
+    "\n",
+    "non",
+    "prior",
+    "a",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=14))
+def test_lookahead_keeps_matches(words: list[str]) -> None:
+    text = "".join(words)
+    for gated in _TERM_PATTERNS:
+        if not gated.pattern.startswith("(?=["):
+            continue
+        plain = re.compile(gated.pattern[gated.pattern.index("])(?:") + 5 : -1], gated.flags)
+        got = [(m.span(), m.groups()) for m in gated.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)]
