@@ -100,9 +100,14 @@ def _decisive_text(trial: Trial) -> list[str]:
     return [part for part in parts if part]
 
 
+# Every acronym pattern contains one of these (case-sensitive) substrings: a text without any
+# skips the regular expression.
+_ACRONYM_HINTS = ("CAR", "CTL", "KTE", "TCR")
+
+
 def _mentions_cell_therapy(texts: Iterable[str]) -> bool:
     for text in texts:
-        if _ACRONYMS.search(text):
+        if any(hint in text for hint in _ACRONYM_HINTS) and _ACRONYMS.search(text):
             return True
         lower = text.lower()
         if any(hint in lower for hint in _PHRASE_HINTS) and _PHRASES.search(lower):

@@ -74,9 +74,12 @@ _COUNTRY_ALIASES = {
 
 def _norm(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: ``"Côte d'Ivoire"`` -> ``"cote divoire"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    ascii_text = ascii_text.casefold().replace("'", "").replace("’", "")
+    if text.isascii():  # nothing to decompose (most names; the city index has 200,000)
+        ascii_text = text.casefold().replace("'", "")
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        ascii_text = ascii_text.casefold().replace("'", "").replace("’", "")
     return " ".join(re.sub(r"[^\w]+", " ", ascii_text).split())
 
 

@@ -19,9 +19,11 @@ flight; running the same import again reports the stored part as unchanged and f
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from cartnav.domain.errors import CartnavError, RegistryError
@@ -107,8 +109,8 @@ def _flush(
         else:
             rows.append((record, content_hash(record), None))
     in_flight = writer.pending_digests()  # taken before the lookup, see BatchWriter
-    guessed = [raw.nct_id for raw, _, _ in rows if raw.nct_id]
-    stored = store.stored_versions(guessed)
+    guessed = {raw.nct_id for raw, _, _ in rows if raw.nct_id}
+    stored = store.stored_versions(sorted(guessed))
     current = {nct_id: version.content_hash for nct_id, version in stored.items()}
     current.update((n, d) for n, d in in_flight.items() if n in current or n in guessed)
     # A record identical to the stored version of its (guessed) id needs no parsing.
@@ -120,9 +122,9 @@ def _flush(
         trial = _parse(raw, rejects)
         if trial is not None:
             parsed.append((raw, digest, trial))
-    unseen = sorted({t.nct_id for _, _, t in parsed if t and t.nct_id not in current})
+    unseen = {t.nct_id for _, _, t in parsed if t and t.nct_id not in current}
     if unseen:
-        more = store.stored_versions(unseen)
+        more = store.stored_versions(sorted(unseen))
         stored.update(more)
         current.update({nct_id: version.content_hash for nct_id, version in more.items()})
         current.update((n, d) for n, d in in_flight.items() if n in unseen)
@@ -174,6 +176,25 @@ def _reason(exc: Exception) -> str:
     return text if isinstance(exc, CartnavError) else f"{type(exc).__name__}: {text}"
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while importing, then as before.
+
+    Parsing allocates millions of short-lived objects (the decoded JSON) and almost no cycles;
+    at the default first threshold (700 allocations) the collector runs thousands of times a
+    batch and costs about a tenth of the import. A higher threshold keeps memory as flat.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], _GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+_GC_THRESHOLD = 20_000
+
+
 def ingest(
     store: TrialStore,
     records: Iterable[RawRecord | RejectedRecord],
@@ -192,14 +213,15 @@ def ingest(
     summary = ImportSummary()
     writer = BatchWriter(store, parallel_after=parallel_after)
     batch: list[RawRecord | RejectedRecord] = []
-    try:
-        for record in records:
-            batch.append(record)
-            if len(batch) >= batch_size:
+    with _fewer_collections():
+        try:
+            for record in records:
+                batch.append(record)
+                if len(batch) >= batch_size:
+                    _flush(batch, store, writer, summary, clock())
+                    batch = []
+            if batch:
                 _flush(batch, store, writer, summary, clock())
-                batch = []
-        if batch:
-            _flush(batch, store, writer, summary, clock())
-    finally:
-        writer.close()  # every whole batch read so far is committed, even when reading failed
+        finally:
+            writer.close()  # every whole batch read so far is committed, even if reading failed
     return summary

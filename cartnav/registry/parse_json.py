@@ -144,6 +144,13 @@ def parse_study_json(payload: str, origin: str) -> Trial:
             study = json.loads(payload)
         except (json.JSONDecodeError, RecursionError) as exc:
             raise RegistryError(f"{origin}: invalid JSON: {exc}") from None
+        try:  # an escape such as \ud800 decodes to half a character no database can store
+            json.dumps(study, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise RegistryError(
+                f"{origin}: invalid JSON text: a lone UTF-16 surrogate escape "
+                f"(\\u{ord(exc.object[exc.start]):04x}) is not a character"
+            ) from None
     if not isinstance(study, dict):
         raise RegistryError(f"{origin}: expected a study object, got {_kind(study)}")
     return study_to_trial(study, origin)

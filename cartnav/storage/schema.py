@@ -83,7 +83,7 @@ trial_raw = sa.Table(
     sa.Column("trial_id", _KEY, sa.ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("origin", sa.Text, nullable=False),
     sa.Column("source_format", sa.String(32), nullable=False),
-    sa.Column("payload", sa.LargeBinary, nullable=False),  # verbatim, zlib (rows.py)
+    sa.Column("payload", sa.LargeBinary, nullable=False),  # verbatim, zstd (rows.py)
 )
 
 sites = sa.Table(

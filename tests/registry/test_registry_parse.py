@@ -500,3 +500,13 @@ def test_xml_parser_only_ever_raises_registry_error(text: str) -> None:
     except RegistryError:
         return
     assert trial.nct_id == "NCT01234567"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=" \t\nab\r\x0c", max_size=60))
+def test_xml_dedent_is_textwrap_dedent(text: str) -> None:
+    import textwrap
+
+    from cartnav.registry.parse_xml import dedent
+
+    assert dedent(text) == textwrap.dedent(text)

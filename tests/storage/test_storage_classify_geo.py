@@ -177,3 +177,26 @@ def test_geocoding_is_close_to_registry_coordinates(shared_data: Path) -> None:
     assert len(errors) > 1000
     assert statistics.median(errors) < 15
     assert sum(e < 50 for e in errors) / len(errors) > 0.9
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="CARTNKtcell019-XLEJ γδ\n", max_size=30))
+def test_acronym_hints_never_hide_a_match(text: str) -> None:
+    from cartnav.registry.classify import _ACRONYM_HINTS, _ACRONYMS
+
+    if _ACRONYMS.search(text):
+        assert any(hint in text for hint in _ACRONYM_HINTS)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_ascii_names_normalise_as_the_unicode_path_does(text: str) -> None:
+    import re
+    import unicodedata
+
+    from cartnav.registry.geo import _norm
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    slow = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    slow = slow.replace("'", "").replace("’", "")
+    assert _norm(text) == " ".join(re.sub(r"[^\w]+", " ", slow).split())

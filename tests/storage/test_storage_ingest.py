@@ -250,3 +250,24 @@ def test_counts_and_final_state_follow_input_order(
         for i, v in seen.items():
             trial = fresh.get_trial(f"NCT9100000{i}")
             assert trial is not None and trial.brief_title == f"version {v}"
+
+
+def test_lone_surrogate_escape_is_quarantined_and_the_batch_goes_on(store: TrialStore) -> None:
+    # "\ud800" is valid JSON syntax but half a character: no database column can hold it
+    broken = study("NCT90000041", "x").replace('"x"', '"\\ud800 title"')
+    summary = ingest(store, [raw(study("NCT90000040")), raw(broken), raw(study("NCT90000042"))])
+    assert summary.to_dict() == {"inserted": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    [reason] = [row.reason for row in store.quarantined()]
+    assert "surrogate" in reason and "\\ud800" in reason
+    assert store.get_trial("NCT90000042") is not None
+
+
+def test_collector_threshold_is_restored_after_an_import(store: TrialStore) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    ingest(store, [raw(study("NCT90000050"))])
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyboardInterrupt):
+        ingest(store, _records_then_crash([raw(study("NCT90000051"))] * 3, crash_after=1))
+    assert gc.get_threshold() == before

@@ -138,3 +138,15 @@ def test_sqlite_file_uses_wal_and_the_id_is_the_rowid(tmp_path: Path) -> None:
         ).fetchall()
         assert "INTEGER PRIMARY KEY" in str(plan)
         assert conn.execute(sa.text("SELECT cartnav_km(31.23, 121.47, 31.30, 120.59)")).scalar()
+
+
+def test_raw_payloads_are_zstd_and_earlier_zlib_blobs_still_read() -> None:
+    import zlib
+
+    from cartnav.storage.rows import pack_payload, unpack_payload
+
+    text = '{"protocolSection": {"identificationModule": {"briefTitle": "Étude ü 中文"}}}' * 20
+    packed = pack_payload(text)
+    assert packed[:4] == b"\x28\xb5\x2f\xfd" and len(packed) < len(text.encode())
+    assert unpack_payload(packed) == text
+    assert unpack_payload(zlib.compress(text.encode("utf-8"), 1)) == text  # stored before
