@@ -78,7 +78,9 @@ def _locate(site: Site) -> tuple[Site, str | None]:
 def prepare(trial: Trial, raw: RawRecord, content_hash: str) -> TrialWrite:
     """Enrich a parsed trial for storage: site countries and coordinates, cell-therapy class."""
     located = [_locate(site) for site in trial.sites]
-    enriched = dataclasses.replace(trial, sites=tuple(site for site, _ in located))
+    placed = tuple(site for site, _ in located)
+    unchanged = all(new is old for new, old in zip(placed, trial.sites, strict=True))
+    enriched = trial if unchanged else dataclasses.replace(trial, sites=placed)
     cell_therapy, targets = classify(enriched)
     return TrialWrite(
         trial=enriched,
