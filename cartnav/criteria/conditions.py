@@ -56,8 +56,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("cns2", r"\bcns[- ]?2\b|\bcns\s+(?:grade\s+|status\s+)?(?:2|ii)\b"),
     (
         "active_cns_disease",
-        rf"(?:active|uncontrolled|symptomatic)\s+(?:(?:or|and/or|and)\s+(?:active|uncontrolled|"
-        rf"symptomatic)\s+)?(?:{_CNS}|brain)\s+(?:[\w-]+\s+){{0,2}}?(?:disease|involvement|"
+        rf"(?:active|uncontroll(?:ed|able)|symptomatic)\s+(?:(?:or|and/or|and)\s+(?:active|"
+        rf"uncontroll(?:ed|able)|symptomatic)\s+)?(?:{_CNS}|brain)\s+(?:\(cns\)\s+)?"
+        rf"(?:[\w-]+\s+){{0,2}}?(?:disease|involvement|"
         r"leu[ck]a?emia|lymphoma|malignan\w+|tumou?rs?|metastas\w+)",
     ),
     (
@@ -125,7 +126,7 @@ _CONSENT_RE = with_first_chars(
     re.compile(
         r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
         r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
-        r"participate|give|provide|sign|follow|undergo)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
+        r"participate|sign|follow|undergo)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
         r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
         r"\bcomplian(?:ce|t)\b"
     )
@@ -135,13 +136,14 @@ _LOGISTICS_RE = with_first_chars(
         r"\btravel|\breside\b|live\s+within|stay\s+(?:near|close|in|within)|care\s*-?givers?|"
         r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to|"
         r"\bresidents?\b|\bresiden(?:ce|cy)\b|\blive[sd]?\s+(?:with|within|near)\b|"
-        r"\bzoom\b|video[- ]?conferenc\w*|smartphone"
+        r"\bzoom\b|video[- ]?conferenc\w*|smartphone|\bcontact\s+(?:persons?|details)"
     )
 )
 _TIME_OF_CONSENT_RE = re.compile(
     r"(?:(?:time|date|day)\s+of|\bat|\bfrom|\bafter|\bbefore|prior\s+to|\bsince|\buntil|"
-    r"\bof\s+(?:the\s+)?(?:screening|study))\s+(?:the\s+|signing\s+(?:the\s+)?|signed\s+)?"
-    r"(?:written\s+)?(?:informed\s+)?(?:assent\s*(?:/|or|and)\s*)?$"
+    r"\bof\s+(?:the\s+)?(?:screening|study))\s+(?:the\s+|signing\s+(?:the\s+)?|signed\s+|"
+    r"obtaining\s+(?:the\s+)?|(?:the\s+)?obtainment\s+of\s+(?:the\s+)?)?"
+    r"(?:written\s+)?(?:inform(?:ed)?\s+)?(?:assent\s*(?:/|or|and)\s*)?$"
 )
 _GVHD_THERAPY_RE = re.compile(r"(?:for|prophylaxis\s+of|treatment\s+of)\s+$")
 _GVHD_ACTIVE_RE = re.compile(
@@ -195,7 +197,13 @@ def find_conditions(
         out = [c for c in out if c.attrs["condition"] != "gvhd"]
     if "uncontrolled_infection" in labels and "active_infection" not in labels:
         both = _ACTIVE_OR_UNCONTROLLED_RE.search(folded)
-        if both is not None and not in_exception(exceptions, both.start()):
+        # "active or uncontrolled infection" names two; "severe, uncontrolled active infection"
+        # (adjectives in a row) names one, the uncontrolled one
+        if (
+            both is not None
+            and _ALTERNATIVE_RE.search(both.group())
+            and not in_exception(exceptions, both.start())
+        ):
             negated = negated_before(folded, both.start(), 30)
             attrs = {"condition": "active_infection", "negated": negated}
             out.append(Constraint("condition", attrs, (both.start(), both.end())))
@@ -215,6 +223,7 @@ def _defined_by_cns3(c: Constraint, found: list[Constraint], folded: str) -> boo
     return _DEFINED_AS_RE.match(folded, c.span[1]) is not None
 
 
+_ALTERNATIVE_RE = re.compile(r"\bor\b|/")
 _ACTIVE_OR_UNCONTROLLED_RE = re.compile(
     r"\b(?:active|serious|severe)\s*(?:,|or|and/or|/)\s*(?:\w+\s*(?:,|or|and/or|/)\s*)?"
     r"uncontroll\w+\s+(?:[\w-]+\s+){0,2}?infections?"
@@ -271,6 +280,8 @@ _LOGISTICS_KEYS = (
     "zoom",
     "video",
     "smartphone",
+    "contact person",
+    "contact details",
 )
 
 

@@ -76,7 +76,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("NSCLC", r"non[- ]?small[- ]cell\s+lung\s+(?:cancer|carcinoma)s?|\bnsclc\b"),
 ]
 # "ALL or lymphoma", "other CD19+ lymphoma": a bare "lymphoma" as a B-cell malignancy
-_BARE_LYMPHOMA_RE = re.compile(r"lymphomas?\b")
+_BARE_LYMPHOMA_RE = re.compile(r"lymphomas?\b(?!\s+cells?\b)")  # "lymphoma cells": tumour cells
 _BARE_LYMPHOMA_CUE_RE = re.compile(r"(?:\bor|\band|/|cd19\s*\+|cd19[- ]positive)\s*$")
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MPAL": frozenset({"ambi", "biph", "mixe", "mpal", "phen"}),
@@ -217,6 +217,8 @@ def find_disease(
             kw <= start < stop and folded.startswith("unless", kw) for kw, _, stop in exceptions
         ):
             continue  # "(unless it is due to CLL ...)": the disease only explains an exception
+        if _INVOLVEMENT_OF_RE.search(folded, max(0, start - 30), start):
+            continue  # "meningeal involvement of MM": a site the disease reached (a condition)
         negated = any(kw <= start < stop for kw, _, stop in exceptions) or _negated(folded, start)
         if name == "B-ALL!":
             name, negated = "B-ALL", True  # "non-B cell acute leukemia"
@@ -229,6 +231,7 @@ def find_disease(
 
 
 _NON_PREFIX_RE = re.compile(r"\bnon[- ](?=\w)")
+_INVOLVEMENT_OF_RE = re.compile(r"(?:involvement|infiltration)\s+(?:by|of|with)\s+(?:the\s+)?$")
 
 
 def _negated(folded: str, start: int) -> bool:

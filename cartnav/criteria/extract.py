@@ -24,6 +24,7 @@ from cartnav.criteria.therapy import find_therapy
 from cartnav.domain.criterion import Constraint, ItemKind
 
 _NOT_FACTS = ("consent", "logistics", "unknown")
+_HEART_LABS = ("lvef", "shortening_fraction")
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -79,7 +80,8 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         post_hsct = any(c.attrs.get("status") == "post_hsct" for c in statuses)
         found += find_therapy(folded, kind, exceptions, post_hsct, words)
     if not gates.PERFORMANCE.isdisjoint(words) or "who performance" in folded:
-        found += find_performance(folded)
+        scales = find_performance(folded)
+        found = _without_scale_ages(found, scales) + scales
     if (digits or "times" in folded) and (
         not gates.LABS.isdisjoint(words) or ("cd" in words and "count" in folded)
     ):
@@ -87,6 +89,17 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if not gates.CONDITIONS.isdisjoint(words) or ("live" in words and "liver dis" in folded):
         found += find_conditions(folded, exceptions, words)
     found = [c for c in found if not _inside_exception(c, exceptions)]
+    if any(c.attrs.get("condition") == "other_malignancy" for c in found):
+        # "other malignancies, other than MM": the trial's own disease excepted from another
+        # cancer, not a statement about the patient's diagnosis
+        found = [
+            c
+            for c in found
+            if not (c.type == "disease" and any(kw <= c.span[0] < end for kw, _, end in exceptions))
+        ]
+    if any(c.type == "lab" and c.attrs.get("analyte") in _HEART_LABS for c in found):
+        # "cardiac insufficiency, LVEF < 50%": the measurement is what can be checked
+        found = [c for c in found if c.attrs.get("condition") != "cardiac_disease"]
     if exceptions:
         found = [_mark_exception(c, exceptions, folded) for c in found]
     if not gates.CONSENT.isdisjoint(words):
@@ -94,6 +107,27 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if not gates.LOGISTICS.isdisjoint(words):
         found += find_logistics(folded)
     return found
+
+
+def _without_scale_ages(found: list[Constraint], scales: list[Constraint]) -> list[Constraint]:
+    """Drop ages that only say which scale applies ("Lansky for patients < 16 years"): the
+    performance constraint carries them as ``ages``."""
+    bounds = {
+        float(_NUMBER_RE.search(str(c.attrs["ages"])).group())  # type: ignore[union-attr]
+        for c in scales
+        if c.attrs.get("ages")
+    }
+    if not bounds:
+        return found
+    return [
+        c
+        for c in found
+        if c.type != "age"
+        or not {c.attrs.get("min_years"), c.attrs.get("max_years")} - {None} <= bounds
+    ]
+
+
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _therapy_words(folded: str, words: set[str]) -> bool:

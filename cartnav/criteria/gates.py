@@ -284,6 +284,7 @@ LOGISTICS = frozenset(
         "zoom",
         "vide",
         "smar",
+        "cont",
     }
 )
 EXCEPTION = frozenset({"exce", "unle", "othe", "excl", "apar", "asid", "besi"})

@@ -216,6 +216,9 @@ _WORD_NUM_RE = with_first_chars(
 )
 
 
+_CSF_RE = re.compile(r"\bcsf\b|cerebr(?:o|al)\s*-?\s*spinal|spinal\s+fluid|\bcns\b")
+
+
 def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") -> list[Constraint]:
     mentions = _mentions(text, folded, words)
     out: list[Constraint] = []
@@ -253,6 +256,10 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         multi = len(values) > 1
         for op, value, unit, end in values:
             for name in names:
+                if name == "wbc" and _CSF_RE.search(
+                    folded, max(0, subjects[0].start() - 40), min(len(folded), end + 40)
+                ):
+                    continue  # cells in the cerebrospinal fluid (CNS status), not a blood count
                 fitted = _fit(name, unit, value)
                 if fitted is None or (name, fitted[0]) in seen:
                     continue

@@ -50,8 +50,13 @@ def _scale(m: re.Match[str]) -> str:
     return next(name for name in ("karnofsky", "lansky", "ecog") if m.group(name))
 
 
+_SCALE_WORDS_RE = re.compile(r"(?:\s*(?:performance|status|score|scale|ps)\b)*")
+
+
 def _ages(folded: str, m: re.Match[str], clause_start: int) -> tuple[str | None, int]:
-    paren = _AGE_PAREN_RE.match(folded, m.end())
+    # "Karnofsky (for age >= 16 years)", also after "score" / "performance status"
+    words = _SCALE_WORDS_RE.match(folded, m.end())
+    paren = _AGE_PAREN_RE.match(folded, words.end() if words else m.end())
     if paren is not None:
         return f"{op_of(paren)}{clean_value(parse_number(paren.group('num')))}", paren.end()
     after = _AGE_AFTER_RE.match(folded, m.end())

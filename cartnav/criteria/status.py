@@ -106,11 +106,22 @@ _OTHER_CONDITION_RE = re.compile(
     r"effusions?|infections?|heart\s+failure|arrh?ythmias?|hypotension|pneumothorax|"
     r"shock|fever|pancreatitis|hypoxemia|headache)"
 )
+_NEW_DISEASE = r"(?:newly[- ]diagnosed|de[- ]novo|untreated|treatment[- ]na[iï]ve)"
+_NEWLY_OR_BEFORE_RE = re.compile(rf"{_NEW_DISEASE}\s*(?:,\s*)?(?:or|and/or|/)\s*$")
+_OR_NEWLY_AFTER_RE = re.compile(
+    rf"\s*(?:disease\s+)?(?:,\s*)?(?:or|and/or|/)\s*(?:\w+\s+)?{_NEW_DISEASE}(?!\s+refractory)"
+)
 _TOXICITY_RE = re.compile(r"(?:[≥≤<>]=?|grade)\s*$")
 _ANY_SITE_RE = re.compile(
     r"(?:marrow|bm)\s*(?:\(bm\)\s*)?,?\s*(?:and/or|or|and)\s+(?:combined\s+|isolated\s+)?$"
 )
-_PREVENT_RE = re.compile(r"(?:prevent\w*|prophylaxis\s+of|risk\s+of|reduce\w*)\s+(?:the\s+|a\s+)?$")
+_PREVENT_RE = re.compile(
+    r"(?:prevent\w*|prophylaxis\s+of|risk\s+of|reduce\w*)\s+(?:the\s+|a\s+)?"
+    r"(?:future\s+|subsequent\s+|later\s+)?$"
+    # "confirmed at initial or relapse diagnosis": when a test was done, not the disease's status
+    r"|\bat\s+(?:the\s+time\s+of\s+)?(?:initial\s+(?:diagnosis\s+)?|(?:first\s+)?diagnosis\s+)"
+    r"(?:or|and(?:/or)?)\s+$"
+)
 _MRD_RE = re.compile(
     r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease|"
     r"(?:persistent|detectable)\s+residual\s+disease"
@@ -172,6 +183,11 @@ def find_status(
             continue
         if name in _PLAIN and _OTHER_CONDITION_RE.match(folded, end):
             continue  # "refractory hypertension": not the disease's status
+        if name in _PLAIN and (
+            _NEWLY_OR_BEFORE_RE.search(folded, max(0, start - 40), start)
+            or _OR_NEWLY_AFTER_RE.match(folded, end)
+        ):
+            continue  # "newly diagnosed or relapsed/refractory": any status is accepted
         if name in _PLAIN and _TOXICITY_RE.search(folded, max(0, start - 12), start):
             continue  # "≥ refractory Grade 3 CRS"-type slips: a toxicity grade, not the disease
         if name == "extramedullary" and _ANY_SITE_RE.search(folded, max(0, start - 40), start):

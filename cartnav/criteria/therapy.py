@@ -47,7 +47,7 @@ _STUDY_AFTER_RE = re.compile(
     r"treatment\s+in\s+this|apheresis|collection|reinfusion)"
 )
 _ALLOWED_RE = re.compile(
-    r"\b(?:allowed|permitted|acceptable|(?:is|are)\s+eligible|"
+    r"\b(?<!not\s)(?<!not\sbe\s)(?<!never\s)(?:allowed|permitted|acceptable|(?:is|are)\s+eligible|"
     r"may\s+(?:have\s+(?:had|received|undergone)|be\s+(?:included|enrolled|eligible))|"
     r"can\s+be\s+(?:used|given|continued)|"
     r"can\s+be\s+(?:included|enrolled)|not\s+(?:be\s+)?excluded|not\s+an?\s+exclusion)\b"
@@ -75,6 +75,12 @@ _SINCE_ENDS = ("from", "since", "after", "post")
 _ELAPSED_RE = re.compile(  # "At least 2 weeks ... must have elapsed since any prior therapy"
     rf"(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
     rf"(?:elapsed|passed)\s+(?:since|from)"
+)
+_EXCEPTION_CUT_RE = re.compile(
+    r"\b(?:with\s+the\s+exception\s+of|except|unless|other\s+than|excluding|apart\s+from)\b"
+)
+_FROM_START_RE = re.compile(
+    r"\s+(?:from|since|of|after)\s+(?:the\s+)?(?:initiation|start|beginning|diagnosis|first\s+dose)"
 )
 _ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
 _INCL_STRICT_CUE_RE = re.compile(
@@ -152,6 +158,8 @@ def _timing(folded: str, words: set[str]) -> Timing:
         rxs.append(("min_days_since", _ELAPSED_RE))
     for key, rx in rxs:
         for m in rx.finditer(folded):
+            if key == "within_days" and _FROM_START_RE.match(folded, m.end()):
+                continue  # "within 12 months from initiation of induction": where in the course
             d = DURATION_RE.search(m.group(0))
             if d is not None:
                 out[key].append((m.start(), m.end(), duration_days(d.group("n"), d.group("unit"))))
@@ -224,8 +232,30 @@ def find_therapy(
         out = [c for c in out if c.attrs["therapy"] != "hsct"]
     if kind == "inclusion" and "chemotherapy" not in seen and ("line" in words or "regi" in words):
         out.extend(_lines(folded, exceptions))
+    if kind == "inclusion" and len(out) > 1:
+        out = _negation_over_list(folded, out)
     out = _assign_durations(folded, out, timing) if timing is not None else out
     return [_washout(c) for c in out]
+
+
+_LIST_GAP_RE = re.compile(r"[\s,/]*(?:(?:or|and|nor|and/or)\s+)?(?:[\w-]+\s*\(\s*)?")
+
+
+def _negation_over_list(folded: str, found: list[Constraint]) -> list[Constraint]:
+    """ "did not receive chemotherapy, radiotherapy or ...": the negation covers the whole list,
+    not only the first therapy in reach of the negating word."""
+    ordered = sorted(found, key=lambda c: c.span)
+    for i in range(1, len(ordered)):
+        prev, c = ordered[i - 1], ordered[i]
+        if (
+            prev.attrs["requirement"] == "excluded"
+            and c.attrs["requirement"] == "required"
+            and _LIST_GAP_RE.fullmatch(folded, prev.span[1], c.span[0])
+        ):
+            ordered[i] = Constraint(
+                c.type, {**c.attrs, "requirement": "excluded"}, c.span, c.alternative
+            )
+    return ordered
 
 
 def _literal_ok(index: int, folded: str) -> bool:
@@ -306,6 +336,8 @@ def _constraint(
         return None  # a future or hypothetical transplant, not a prior one
     if name.endswith("hsct") and re.match(r"\s*recipients?\s+(?:with|who)", after):
         return None  # "transplant recipients with active GVHD": who the item is about
+    if kind == "exclusion" and _WITH_TOXICITY_RE.match(folded, end, min(s_end, end + 60)):
+        return None  # "prior CD19 therapy with grade 4 toxicity": excludes only that history
     if strict and _REQUIRING_RE.search(before[-40:]):
         return None  # "pneumonitis requiring steroids": the item is about the condition
     within = _days(timing["within_days"], s_start, s_end, start)
@@ -348,7 +380,10 @@ def _constraint(
         )
     ):
         return None  # "relapse after transplant" is a disease status, not a therapy item
-    sentence = _scope(folded, s_start, s_end, start)
+    # "... with the exception of those who are eligible for re-treatment": the words of an
+    # exception clause after the mention describe the exception, not the therapy
+    cut = _EXCEPTION_CUT_RE.search(folded, end, s_end)
+    sentence = _scope(folded, s_start, cut.start() if cut else s_end, start)
     conditional = (
         _CONDITIONAL_RE.search(folded[max(s_start, start - 70) : start]) is not None
         or _IF_FOR_RE.match(folded, s_start) is not None
@@ -373,8 +408,12 @@ def _constraint(
     return Constraint("prior_therapy", attrs, (start, end))
 
 
+_WITH_TOXICITY_RE = re.compile(
+    r"\s*(?:[\w-]+\s+){0,3}?(?:with|resulting\s+in|that\s+caused|causing|complicated\s+by)\s+"
+    r"(?:an?\s+)?(?:history\s+of\s+)?(?:grade|severe|serious|≥|>=|life[- ]threatening|fatal)"
+)
 _LEADING_RE = re.compile(
-    r"[\s*:\-]*(?:(?:any|other|prior|previous|recent|current|concurrent|salvage|systemic|"
+    r"[\s*:\-]*(?:(?:any|other|prior|previous|recent|current|concurrent|ongoing|active|salvage|systemic|"
     r"intrathecal|the)\s+)*"
 )
 

@@ -20,7 +20,8 @@ _STEM = (
 _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or explicit cue)
     (
         "car_t",
-        r"\bcar[- ]?t\b(?:[- ]cells?)?|\bcar[- ]nk\b|chimeric\s+antigen\s+receptor(?:[- ]\w+)?|"
+        r"\bcar(?:[- ]?|\+\s*)t\b(?:[- ]cells?)?|\bcar[- ]nk\b|"
+        r"chimeric\s+antigen\s+receptor(?:[- ]\w+)?|"
         r"\bcart\b|\bcar\s+(?:t[- ]?)?(?:cells?|therapy)|cd19[- ]?car\b|\bctl019\b|"
         r"tisagenlecleucel|axicabtagene|brexucabtagene|lisocabtagene|obecabtagene|kymriah|"
         r"yescarta|tecartus|breyanzi",
@@ -78,7 +79,10 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "steroids",
         r"(?:systemic\s+)?(?:cortico)?steroids?(?:\s+therapy)?|glucocorticoids?(?:\s+therapy)?|"
-        r"prednisone|prednisolone|dexamethasone",
+        r"prednisone|prednisolone|dexamethasone|"
+        # "systemic use of hormones", "doses of hormones": glucocorticoids, as registrations
+        # translated from Chinese (激素) often say
+        r"(?:(?:systemic|systematic|long[- ]term)\s+(?:use\s+of\s+)?|doses?\s+of\s+)hormones?\b",
         True,
     ),
     (
@@ -138,7 +142,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
     "investigational_agent": frozenset({"clin", "inve"}),
     "radiotherapy": frozenset({"irra", "radi"}),
-    "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster"}),
+    "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster", "horm"}),
     "immunosuppression": frozenset({"immu", "gvhd"}),
     "chemotherapy": frozenset({"chem", "hydr", "syst", "neop", "tumo", "canc"}),
     "antibody_therapy": frozenset({"mono"}),
@@ -154,7 +158,7 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
     "cd19_directed": ("cd19",),
     "cd22_directed": ("cd22",),
     "investigational_agent": ("investigational", "other"),
-    "steroids": ("steroid", "glucocorticoid", "predniso", "dexameth"),
+    "steroids": ("steroid", "glucocorticoid", "predniso", "dexameth", "hormone"),
     "hsct": ("transplant", "sct", "hct", "bmt"),
     "chemotherapy": ("chemotherap", "hydroxy", "neoplastic", "tumo", "cancer", "systemic"),
     "immunosuppression": ("immunosuppress", "gvhd", "graft"),

@@ -883,7 +883,7 @@ CONDITIONS = [
     ("seizure", "With history of seizure;", "seizure_disorder", False),
     (
         "cardiac",
-        "Serious cardiac insufficiency, left ventricular ejection fraction<50%;",
+        "Serious cardiac insufficiency or arrhythmia requiring treatment;",
         "cardiac_disease",
         False,
     ),
@@ -1426,3 +1426,56 @@ def test_more_phrasings(
     kind: ItemKind, text: str, expected: list[Expect], absent: tuple[str, ...]
 ) -> None:
     check(text, kind, expected, absent)
+
+
+def test_a_heart_measurement_stands_for_the_cardiac_condition_it_defines() -> None:
+    text = "Serious cardiac insufficiency, left ventricular ejection fraction<50%;"
+    found = extract_constraints(text, "exclusion")
+    assert [(c.type, c.attrs.get("analyte")) for c in found] == [("lab", "lvef")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "absent"),
+    [
+        ("CNS-2 disease, defined as WBC < 5/µL in CSF with lymphoblasts", "exclusion", "lab"),
+        (
+            "Karnofsky score (for age ≥16 years) ≥70 or Lansky score (for age <16 years) ≥50",
+            "inclusion",
+            "age",
+        ),
+        ("Prior CD19 or CD22 targeted therapy with Grade 4 toxicity", "exclusion", "prior_therapy"),
+        ("18 to 75 years old (at the time of inform consent obtained).", "inclusion", "consent"),
+        ("High risk of future relapse, as judged by the team", "inclusion", "disease_status"),
+        ("Known central nervous system/meningeal involvement of MM", "exclusion", "disease"),
+        (
+            "Prior history of malignancies, other than MM, unless free of disease for 5 years",
+            "exclusion",
+            "disease",
+        ),
+    ],
+)
+def test_context_words_are_not_read_as_constraints(text: str, kind: ItemKind, absent: str) -> None:
+    assert absent not in {c.type for c in extract_constraints(text, kind)}
+
+
+def test_scale_ages_stay_with_the_scale() -> None:
+    text = "Karnofsky score (for age ≥16 years) ≥70 or Lansky score (for age <16 years) ≥50"
+    found = [c.attrs for c in extract_constraints(text, "inclusion") if c.type == "performance"]
+    assert [(a["scale"], a["op"], a["value"], a["ages"]) for a in found] == [
+        ("karnofsky", ">=", 70, ">=16"),
+        ("lansky", ">=", 50, "<16"),
+    ]
+
+
+def test_adjectives_in_a_row_name_one_infection_and_or_names_two() -> None:
+    def conditions(text: str) -> set[str]:
+        found = extract_constraints(text, "exclusion")
+        return {str(c.attrs["condition"]) for c in found if c.type == "condition"}
+
+    assert conditions("Severe, uncontrolled active intercurrent infections") == {
+        "uncontrolled_infection"
+    }
+    assert conditions("Active or uncontrolled infection") == {
+        "active_infection",
+        "uncontrolled_infection",
+    }
