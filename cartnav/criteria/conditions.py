@@ -89,6 +89,32 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     ("liver_disease", r"(?:chronic\s+)?liver\s+disease|cirrhosis"),
     (
+        "htlv1",
+        r"\bhtlv(?:[- ]?(?:1|i))?\b|human\s+t[- ]cell\s+(?:lymphotropic|leu[ck]a?emia)\s+virus",
+    ),
+    ("ebv", r"\bebv\b|epstein[- ]barr"),
+    ("cmv", r"\bcmv\b|cytomegalovirus"),
+    (
+        "thrombosis",
+        r"thromb(?:osis|oses|us|i)\b|thrombo-?embol\w*|thrombophilia|\bembolism|"
+        r"deep\s+ve(?:in|nous)\s+thromb\w*|\bdvt\b",
+    ),
+    (
+        "pulmonary_disease",
+        r"(?:pulmonary|lung|respiratory)\s+(?:disease|failure|insufficiency|dysfunction|fibrosis)|"
+        r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b",
+    ),
+    (
+        "substance_abuse",
+        r"(?:drug|alcohol|substance)\s*(?:/\s*\w+\s*)?(?:abuse|addiction|dependence|misuse)|"
+        r"\balcoholism\b",
+    ),
+    ("metabolic_disease", r"metabolic\s+(?:disease|disorder)s?"),
+    (
+        "genetic_disease",
+        r"genetic\s+(?:disease|disorder|syndrome)s?|hereditary\s+(?:disease|syndrome)s?",
+    ),
+    (
         "neurological_disorder",
         r"neurolog\w*\s+(?:disorders?|diseases?)|"
         r"central\s+nervous\s+system\s+(?:diseases|disorders?)",
@@ -119,6 +145,14 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "immunodeficiency": frozenset({"immu"}),
     "liver_disease": frozenset({"live", "cirr"}),
     "neurological_disorder": frozenset({"neur", "nerv"}),
+    "htlv1": frozenset({"htlv", "huma"}),
+    "ebv": frozenset({"ebv", "epst"}),
+    "cmv": frozenset({"cmv", "cyto"}),
+    "thrombosis": frozenset({"thro", "embo", "deep", "dvt"}),
+    "pulmonary_disease": frozenset({"pulm", "lung", "resp", "inte", "copd"}),
+    "substance_abuse": frozenset({"drug", "alco", "subs"}),
+    "metabolic_disease": frozenset({"meta"}),
+    "genetic_disease": frozenset({"gene", "here"}),
 }
 _COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _CONDITIONS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])
@@ -126,7 +160,7 @@ _CONSENT_RE = with_first_chars(
     re.compile(
         r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
         r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
-        r"participate|sign|follow|undergo)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
+        r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
         r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
         r"\bcomplian(?:ce|t)\b"
     )
@@ -189,6 +223,8 @@ def find_conditions(
             out.append(
                 Constraint("condition", {"condition": label, "negated": negated}, (start, end))
             )
+    if out and _ALLOWANCE_RE.search(folded):
+        out = [c for c in out if not _allowed_here(folded, c.span[0])]
     labels = {c.attrs["condition"] for c in out}
     if "cns3" in labels and labels & {"cns_involvement", "active_cns_disease"}:
         out = [c for c in out if not _defined_by_cns3(c, out, folded)]
@@ -210,6 +246,37 @@ def find_conditions(
     return out
 
 
+# "Subjects with CNS disease are eligible", "HIV-positive patients may be enrolled if ...": the
+# item allows the condition, so it is neither required nor excluded (the item stays unknown)
+_ALLOWANCE_RE = re.compile(
+    r"\b(?:(?:is|are)\s+(?:also\s+)?eligible(?!\s+(?:for|to\s+receive))|may\s+(?:also\s+)?(?:be\s+)?(?:enrolled|included|"
+    r"eligible|participate)|can\s+(?:also\s+)?be\s+(?:enrolled|included)|(?<!not\s)(?:is|are)\s+"
+    r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate))"
+)
+_CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)")
+
+
+_BUT_RE = re.compile(r"\b(?:except\w*|unless|however|but)\b")
+
+
+def _allowed_here(folded: str, pos: int) -> bool:
+    """Does the sentence holding ``pos`` allow what it names? Not when the allowance sits in an
+    exception ("negative HIV test, with the following exception: ... are eligible") or in a
+    parenthesis the mention is outside of."""
+    start = max(folded.rfind(". ", 0, pos), folded.rfind("; ", 0, pos)) + 1
+    end_m = _CLAUSE_END_RE.search(folded, pos)
+    end = end_m.start() if end_m else len(folded)
+    for m in _ALLOWANCE_RE.finditer(folded, start, end):
+        lo, hi = sorted((pos, m.start()))
+        if _BUT_RE.search(folded, lo, hi):
+            continue
+        open_p = folded.rfind("(", start, m.start())
+        if open_p > folded.rfind(")", start, m.start()) and not open_p < pos < m.start():
+            continue
+        return True
+    return False
+
+
 _DEFINED_AS_RE = re.compile(
     r"[\s,]*(?:[\w,]+\s+){0,4}?(?:\(|defined\s+(?:as|by)|i\.?e\.?|that\s+is)\s*"
     r"(?:\w+\s+){0,1}?cns[- ]?3"
@@ -224,6 +291,7 @@ def _defined_by_cns3(c: Constraint, found: list[Constraint], folded: str) -> boo
 
 
 _ALTERNATIVE_RE = re.compile(r"\bor\b|/")
+_AT_MOST_RE = re.compile(r"(?:≤|<=?|\bup\s+to|\blower\s+than|\bno\s+more\s+than|\bat\s+most)\s*$")
 _ACTIVE_OR_UNCONTROLLED_RE = re.compile(
     r"\b(?:active|serious|severe)\s*(?:,|or|and/or|/)\s*(?:\w+\s*(?:,|or|and/or|/)\s*)?"
     r"uncontroll\w+\s+(?:[\w-]+\s+){0,2}?infections?"
@@ -243,6 +311,8 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
             return "active_gvhd"
     if name == "pregnancy" and _PREG_SKIP_RE.search(folded, max(0, start - 45), start):
         return None
+    if name in ("cns2", "cns3") and _AT_MOST_RE.search(before):
+        return None  # "≤ CNS grade 2": an upper bound on CNS status, not a CNS-2 statement
     if name == "organ_dysfunction" and re.match(r"[\s,]*(?:defined|as\s+follows|:)", folded[end:]):
         return None  # "organ failure, defined as LVEF < 40% ...": the numbers are the labs
     if name == "other_malignancy" and re.search(r"\b(?:cns|central|nervous)\b", folded[start:end]):

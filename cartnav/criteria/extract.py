@@ -25,6 +25,7 @@ from cartnav.domain.criterion import Constraint, ItemKind
 
 _NOT_FACTS = ("consent", "logistics", "unknown")
 _HEART_LABS = ("lvef", "shortening_fraction")
+_SITE_STATUSES = ("isolated_extramedullary", "extramedullary")
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -96,6 +97,15 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
             c
             for c in found
             if not (c.type == "disease" and any(kw <= c.span[0] < end for kw, _, end in exceptions))
+        ]
+    sites = [c.span for c in found if c.attrs.get("status") in _SITE_STATUSES]
+    if sites:
+        # "isolated CNS relapse": the status says it; no separate CNS condition over the same words
+        found = [
+            c
+            for c in found
+            if c.attrs.get("condition") != "cns_involvement"
+            or not any(a < c.span[1] and c.span[0] < b for a, b in sites)
         ]
     if any(c.type == "lab" and c.attrs.get("analyte") in _HEART_LABS for c in found):
         # "cardiac insufficiency, LVEF < 50%": the measurement is what can be checked

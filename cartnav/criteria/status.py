@@ -111,6 +111,7 @@ _NEWLY_OR_BEFORE_RE = re.compile(rf"{_NEW_DISEASE}\s*(?:,\s*)?(?:or|and/or|/)\s*
 _OR_NEWLY_AFTER_RE = re.compile(
     rf"\s*(?:disease\s+)?(?:,\s*)?(?:or|and/or|/)\s*(?:\w+\s+)?{_NEW_DISEASE}(?!\s+refractory)"
 )
+_REGARDLESS_RE = re.compile(r"\b(?:regardless|irrespective)\s+of\b[^.;]*$")
 _TOXICITY_RE = re.compile(r"(?:[≥≤<>]=?|grade)\s*$")
 _ANY_SITE_RE = re.compile(
     r"(?:marrow|bm)\s*(?:\(bm\)\s*)?,?\s*(?:and/or|or|and)\s+(?:combined\s+|isolated\s+)?$"
@@ -188,6 +189,8 @@ def find_status(
             or _OR_NEWLY_AFTER_RE.match(folded, end)
         ):
             continue  # "newly diagnosed or relapsed/refractory": any status is accepted
+        if _REGARDLESS_RE.search(folded, max(0, start - 60), start):
+            continue  # "regardless of whether the disease is first or recurrent"
         if name in _PLAIN and _TOXICITY_RE.search(folded, max(0, start - 12), start):
             continue  # "≥ refractory Grade 3 CRS"-type slips: a toxicity grade, not the disease
         if name == "extramedullary" and _ANY_SITE_RE.search(folded, max(0, start - 40), start):

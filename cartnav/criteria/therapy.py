@@ -29,7 +29,7 @@ from cartnav.domain.criterion import Constraint, ItemKind
 _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
-    r"post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
+    r"prescribed|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
     r"have\s+had|has\s+had|had|current|concurrent|ongoing|on|taking|needs?\s+to\s+take|"
     r"(?:strateg\w+|regimens?|lines?|therap\w+|treatments?)\s*,?\s+including)\b"
 )
@@ -50,7 +50,8 @@ _ALLOWED_RE = re.compile(
     r"\b(?<!not\s)(?<!not\sbe\s)(?<!never\s)(?:allowed|permitted|acceptable|(?:is|are)\s+eligible|"
     r"may\s+(?:have\s+(?:had|received|undergone)|be\s+(?:included|enrolled|eligible))|"
     r"can\s+be\s+(?:used|given|continued)|"
-    r"can\s+be\s+(?:included|enrolled)|not\s+(?:be\s+)?excluded|not\s+an?\s+exclusion)\b"
+    r"can\s+be\s+(?:included|enrolled)|not\s+(?:be\s+)?excluded|not\s+an?\s+exclusion|"
+    r"no\s+(?:time\s+)?restrictions?)\b"
 )
 _CONDITIONAL_RE = re.compile(
     r"(?:patients?|subjects?|participants?|those|individuals?|recipients?)\s+(?:with|who\s+(?:have|has)"
@@ -67,7 +68,7 @@ _WITHIN_RE = re.compile(
 )
 _SINCE_RE = re.compile(
     rf"(?:at\s+least|≥|>=|>|more\s+than|over|greater\s+than)\s*{DURATION}\s+"
-    rf"(?:from|since|after|post)"
+    rf"(?:(?:of\s+)?intervals?\s+)?(?:from|since|after|post)"
 )
 # every _SINCE_RE match holds one of the first pieces and one of the second (cheap pre-checks)
 _SINCE_KEYS = ("least", "≥", ">", "than", "over")
@@ -77,7 +78,8 @@ _ELAPSED_RE = re.compile(  # "At least 2 weeks ... must have elapsed since any p
     rf"(?:elapsed|passed)\s+(?:since|from)"
 )
 _EXCEPTION_CUT_RE = re.compile(
-    r"\b(?:with\s+the\s+exception\s+of|except|unless|other\s+than|excluding|apart\s+from)\b"
+    r"\b(?:with\s+the\s+exception\s+(?:of|that)|except|unless|other\s+than|excluding|"
+    r"apart\s+from)\b"
 )
 _FROM_START_RE = re.compile(
     r"\s+(?:from|since|of|after)\s+(?:the\s+)?(?:initiation|start|beginning|diagnosis|first\s+dose)"
@@ -109,7 +111,8 @@ _REQUIRING_RE = re.compile(
     r"\b(?:requir(?:ing|es?)|need(?:ing|s)?)\s+(?:the\s+use\s+of\s+|systemic\s+|urgent\s+)?$"
 )
 _PLANNED_RE = re.compile(
-    r"(?:planned|future|candidates?\s+for|eligible\s+for|ineligible\s+for|suitable\s+for|"
+    r"(?:planned|future|candidates?\s+for|eligible\s+(?:for|to\s+receive)|ineligible\s+for|"
+    r"suitable\s+for|fit\s+(?:for|to\s+receive)|"
     r"unsuitable\s+for|contraindicat\w*\s+(?:to|for)|available|bridge\s+to|prior\s+to|before)\s+"
     r"(?:[\w-]+\s+){0,2}$"
 )
@@ -176,6 +179,9 @@ def _days(phrases: list[tuple[int, int, int]], lo: int, hi: int, near: int) -> i
     return best[1] if best else None
 
 
+_HEADING_RE = re.compile(r"\s*[\w\s/,&()-]{1,40}:\s*")
+
+
 def find_therapy(
     folded: str,
     kind: ItemKind,
@@ -183,6 +189,8 @@ def find_therapy(
     post_hsct: bool,
     words: set[str],
 ) -> list[Constraint]:
+    if _HEADING_RE.fullmatch(folded):
+        return []  # "Chemotherapy:": a heading; its sub-items say what about it
     taken: list[tuple[int, int]] = []
     out: list[Constraint] = []
     seen: set[str] = set()
