@@ -150,3 +150,15 @@ def test_raw_payloads_are_zstd_and_earlier_zlib_blobs_still_read() -> None:
     assert packed[:4] == b"\x28\xb5\x2f\xfd" and len(packed) < len(text.encode())
     assert unpack_payload(packed) == text
     assert unpack_payload(zlib.compress(text.encode("utf-8"), 1)) == text  # stored before
+
+
+def test_new_sqlite_files_use_16_kib_pages(tmp_path: Path) -> None:
+    from cartnav.storage import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 16384
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        store.close()
