@@ -46,6 +46,8 @@ _THERAPY_AFTER_RE = re.compile(
 _COUNT_AFTER_RE = re.compile(
     r"\s*(?:\+|positive)?\s*(?:t[- ]?cells?|b[- ]?cells?|lymphocytes?|cells?)?\s*"
     r"(?:counts?|numbers?)\b"
+    # "250 CD3+ cells per microliter", "CD3+ cells/µL": cells counted in the blood
+    r"|\s*(?:\+|positive)?\s*(?:t[- ]?)?cells?\s*(?:per|/)\s*(?:micro|µ|μ|u|m|mm|ul|l\b)"
 )
 _ALT_JOIN_RE = re.compile(r"\bor\b|and\s*/\s*or|and\s+or")
 _PCT_NEAR_RE = re.compile(r"[.;](?:\s|$)")

@@ -117,7 +117,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "neurological_disorder",
         r"neurolog\w*\s+(?:disorders?|diseases?)|"
-        r"central\s+nervous\s+system\s+(?:diseases|disorders?)",
+        r"central\s+nervous\s+system\s+(?:diseases|disorders?)|"
+        r"(?:disease|disorder)s?\s+(?:in|of)\s+(?:the\s+)?central\s+nervous\s+system|"
+        r"(?:peripheral\s+)?neuropath(?:y|ies)",
     ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
@@ -223,6 +225,12 @@ def find_conditions(
             out.append(
                 Constraint("condition", {"condition": label, "negated": negated}, (start, end))
             )
+    if "adequate" in folded and "organ_dysfunction" not in seen:
+        adequate = _ADEQUATE_ORGANS_RE.search(folded)
+        if adequate is not None and not _DEFINED_NEXT_RE.match(folded, adequate.end()):
+            # "adequate organ function": no organ dysfunction ("... as defined by:" is a heading)
+            attrs = {"condition": "organ_dysfunction", "negated": True}
+            out.append(Constraint("condition", attrs, (adequate.start(), adequate.end())))
     if out and _ALLOWANCE_RE.search(folded):
         out = [c for c in out if not _allowed_here(folded, c.span[0])]
     labels = {c.attrs["condition"] for c in out}
@@ -253,6 +261,10 @@ _ALLOWANCE_RE = re.compile(
     r"eligible|participate)|can\s+(?:also\s+)?be\s+(?:enrolled|included)|(?<!not\s)(?:is|are)\s+"
     r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate))"
 )
+_ADEQUATE_ORGANS_RE = re.compile(
+    r"\badequate\s+(?:[\w-]+\s+){0,4}?(?:major\s+|vital\s+|end[- ])?organ\s+functions?\b"
+)
+_DEFINED_NEXT_RE = re.compile(r"\s*(?:,\s*)?(?:as\s+)?(?:defined|follows|below|:)")
 _CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)")
 
 

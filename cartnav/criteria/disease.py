@@ -186,7 +186,7 @@ def find_disease(
     if "lymp" in words and "lymphoma" in folded:
         for m in _BARE_LYMPHOMA_RE.finditer(folded):
             if free(m.start(), m.end()) and _BARE_LYMPHOMA_CUE_RE.search(
-                folded, max(0, m.start() - 12), m.start()
+                folded, max(0, m.start() - 16), m.start()
             ):
                 taken.append((m.start(), m.end()))
                 found.append((m.start(), m.end(), "NHL"))

@@ -77,6 +77,9 @@ _ELAPSED_RE = re.compile(  # "At least 2 weeks ... must have elapsed since any p
     rf"(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
     rf"(?:elapsed|passed)\s+(?:since|from)"
 )
+_STUDY_CHEMO_RE = re.compile(
+    r"(?:conditioning|lympho-?\s*deplet\w*|lymphodepletion|preparative|bridging)\s+(?:\w+\s+)?$"
+)
 _EXCEPTION_CUT_RE = re.compile(
     r"\b(?:with\s+the\s+exception\s+(?:of|that)|except|unless|other\s+than|excluding|"
     r"apart\s+from)\b"
@@ -88,7 +91,9 @@ _ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
 _INCL_STRICT_CUE_RE = re.compile(
     r"\b(?:intoleran\w+\s+(?:to|of)|failed|fail(?:ure|ed)?\s+(?:of|to\s+respond\s+to)|"
     r"refractory\s+to|resistant\s+to|treated\s+with|received|exposed\s+to|"
-    r"after\s+(?:\w+\s+){0,2}?(?:including|with))\b"
+    r"after\s+(?:\w+\s+){0,2}?(?:including|with)|"
+    # "has had at least one prior systemic treatment"
+    r"(?:ha(?:s|ve|d)\s+had|ha(?:s|ve)\s+received)\s+(?:at\s+least\s+)?(?:one|two|three|\d)\b)"
 )
 _NAIVE_RE = re.compile(r"[\s-]*(?:\(\w+\)\s*)?(?:treatment[- ]|therapy[- ])?na[iï]ve\b")
 _LINES_RE = re.compile(
@@ -220,6 +225,8 @@ def find_therapy(
                     attrs = {"therapy": name, "requirement": "allowed", "within_days": None}
                     out.append(Constraint("prior_therapy", attrs, (start, end)))
                 continue
+            if name == "chemotherapy" and _in_drug_list(folded, start, m.group()):
+                continue  # "immunosuppressants (e.g. methotrexate, cyclophosphamide)"
             if timing is None:
                 timing = _timing(folded, words)
             listed = (
@@ -264,6 +271,17 @@ def _negation_over_list(folded: str, found: list[Constraint]) -> list[Constraint
                 c.type, {**c.attrs, "requirement": "excluded"}, c.span, c.alternative
             )
     return ordered
+
+
+_GENERIC_CHEMO_RE = re.compile(r"chemo|therap|neoplast|tumo|cancer|treatment|agent|drug|medication")
+
+
+def _in_drug_list(folded: str, start: int, matched: str) -> bool:
+    """Is a cytotoxic drug named only as an example inside a parenthesis?"""
+    if _GENERIC_CHEMO_RE.search(matched):
+        return False
+    open_p = folded.rfind("(", 0, start)
+    return open_p >= 0 and folded.rfind(")", open_p, start) < 0
 
 
 def _literal_ok(index: int, folded: str) -> bool:
@@ -338,6 +356,8 @@ def _constraint(
     after = folded[end : min(s_end, end + 40)]
     if _STUDY_BEFORE_RE.search(before) and _STUDY_AFTER_RE.match(after):
         return None  # the study's own infusion, not a prior therapy
+    if name == "chemotherapy" and _STUDY_CHEMO_RE.search(before[-30:]):
+        return None  # "conditioning / lymphodepleting chemotherapy": the study's own regimen
     if name == "car_t" and not _STRONG_CUE_RE.search(before[-50:]):
         return None  # CAR-T named without a past-treatment cue is usually the study's own
     if _PLANNED_RE.search(before):
@@ -368,8 +388,8 @@ def _constraint(
             or _NAIVE_RE.match(after) is not None
             or (negated and _CUE_BEFORE_RE.search(before[-45:]) is not None)
         )
-        if not incl_ok:
-            return None
+        if not incl_ok and not _ALLOWED_RE.search(_scope(folded, s_start, s_end, start)):
+            return None  # ("who have undergone radiotherapy may be enrolled": allowed, below)
     if not strict and not cue and within is None and since is None and not leading:
         return None
     if (

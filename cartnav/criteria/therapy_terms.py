@@ -13,6 +13,28 @@ from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.prefilter import with_first_chars
 
 _TX = r"(?:transplant\w*|hsct|hct|sct|bmt)\b"
+_CHEMO_DRUGS = (
+    "clofarabine",
+    "cladribine",
+    "fludarabine",
+    "cytarabine",
+    "ara-c",
+    "bendamustine",
+    "cyclophosphamide",
+    "ifosfamide",
+    "etoposide",
+    "vincristine",
+    "daunorubicin",
+    "doxorubicin",
+    "idarubicin",
+    "mitoxantrone",
+    "methotrexate",
+    "mercaptopurine",
+    "asparaginase",
+    "pegaspargase",
+    "nelarabine",
+)
+_CHEMO_DRUG_PREFIXES = frozenset(drug[:4] for drug in _CHEMO_DRUGS)
 _STEM = (
     r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
     r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+|progenitor\s+cell\s+)?"
@@ -96,13 +118,18 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "chemotherapy",
         r"cytotoxic\s+chemotherap(?:y|ies)|chemotherap(?:y|ies)|hydroxyurea|hydroxycarbamide|"
+        # cytotoxic drugs named alone (leukaemia and lymphoma regimens)
+        r"clofarabine|cladribine|fludarabine|cytarabine|\bara-c\b|bendamustine|"
+        r"cyclophosphamide|ifosfamide|etoposide|vincristine|daunorubicin|doxorubicin|idarubicin|"
+        r"mitoxantrone|methotrexate|mercaptopurine|asparaginase|pegaspargase|nelarabine|"
         r"anti-?\s*(?:neoplastic|tumou?r|cancer)\s+(?:therapy|therapies|treatments?|"
         r"drugs?|agents?|medications?)|systemic\s+(?:therapy|therapies|treatments?)",
         True,
     ),
     (
         "antibody_therapy",
-        r"antibody[- ]based\s+therap(?:y|ies)|monoclonal\s+antibod(?:y|ies)(?:\s+therap(?:y|ies))?",
+        r"antibody[- ]based\s+therap(?:y|ies)|monoclonal\s+antibod(?:y|ies)(?:\s+therap(?:y|ies))?|"
+        r"alemtuzumab|daratumumab|\bisatuximab|elotuzumab",
         True,
     ),
     (
@@ -144,8 +171,10 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "radiotherapy": frozenset({"irra", "radi"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster", "horm"}),
     "immunosuppression": frozenset({"immu", "gvhd"}),
-    "chemotherapy": frozenset({"chem", "hydr", "syst", "neop", "tumo", "canc"}),
-    "antibody_therapy": frozenset({"mono"}),
+    "chemotherapy": frozenset(
+        {"chem", "hydr", "syst", "neop", "tumo", "canc", *_CHEMO_DRUG_PREFIXES}
+    ),
+    "antibody_therapy": frozenset({"mono", "anti", "alem", "dara", "isat", "elot"}),
     "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
 }
 COMPILED = [
@@ -160,7 +189,15 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
     "investigational_agent": ("investigational", "other"),
     "steroids": ("steroid", "glucocorticoid", "predniso", "dexameth", "hormone"),
     "hsct": ("transplant", "sct", "hct", "bmt"),
-    "chemotherapy": ("chemotherap", "hydroxy", "neoplastic", "tumo", "cancer", "systemic"),
+    "chemotherapy": (
+        "chemotherap",
+        "hydroxy",
+        "neoplastic",
+        "tumo",
+        "cancer",
+        "systemic",
+        *_CHEMO_DRUGS,
+    ),
     "immunosuppression": ("immunosuppress", "gvhd", "graft"),
     "radiotherapy": ("radiotherap", "radiation", "irradiation"),
 }

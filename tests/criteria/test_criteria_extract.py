@@ -1479,3 +1479,84 @@ def test_adjectives_in_a_row_name_one_infection_and_or_names_two() -> None:
         "active_infection",
         "uncontrolled_infection",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "therapy", "requirement"),
+    [
+        (
+            "Treatment with clofarabine or cladribine within 3 months prior to leukapheresis",
+            "exclusion",
+            "chemotherapy",
+            "excluded",
+        ),
+        (
+            "Treatment with alemtuzumab within 6 months prior to leukapheresis",
+            "exclusion",
+            "antibody_therapy",
+            "excluded",
+        ),
+        (
+            "Patients who have undergone radiotherapy may be enrolled if they meet the following:",
+            "inclusion",
+            "radiotherapy",
+            "allowed",
+        ),
+        (
+            "Participant has had at least one prior systemic treatment for metastatic disease",
+            "inclusion",
+            "chemotherapy",
+            "required",
+        ),
+    ],
+)
+def test_more_therapy_wordings(text: str, kind: ItemKind, therapy: str, requirement: str) -> None:
+    found = [c.attrs for c in extract_constraints(text, kind) if c.type == "prior_therapy"]
+    assert any(a["therapy"] == therapy and a["requirement"] == requirement for a in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not willing to use birth control through 6 months after conditioning chemotherapy",
+        "Systemic immunosuppressive medications (including methotrexate, cyclophosphamide)",
+    ],
+)
+def test_the_studys_own_chemotherapy_and_examples_are_not_prior_chemotherapy(text: str) -> None:
+    found = [c.attrs for c in extract_constraints(text, "exclusion") if c.type == "prior_therapy"]
+    assert all(a["therapy"] != "chemotherapy" for a in found), found
+
+
+def test_adequate_organ_function_states_no_organ_dysfunction() -> None:
+    found = extract_constraints("adequate bone marrow reserve and organ function.", "inclusion")
+    assert [(c.attrs["condition"], c.attrs["negated"]) for c in found] == [
+        ("organ_dysfunction", True)
+    ]
+    heading = extract_constraints("Adequate organ function as defined by:", "inclusion")
+    assert [c.type for c in heading] == ["unknown"]
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("Patients with atrial or venous thrombosis or embolism.", "thrombosis"),
+        ("Drug abuse/addiction;", "substance_abuse"),
+        ("Positive for HTLV-1, EBV-DNA or CMV-DNA", "htlv1"),
+        ("Painful foot lesions or neuropathy limiting balance", "neurological_disorder"),
+        ("Severe respiratory failure", "pulmonary_disease"),
+    ],
+)
+def test_more_conditions(text: str, condition: str) -> None:
+    found = {c.attrs.get("condition") for c in extract_constraints(text, "exclusion")}
+    assert condition in found
+
+
+def test_a_condition_the_item_allows_is_not_a_rule() -> None:
+    allowed = "Subjects with CNS disease are eligible, with exceptions as noted below"
+    assert [c.type for c in extract_constraints(allowed, "inclusion")] == ["unknown"]
+    excepted = (
+        "Negative HIV test at screening with the following exception: patients with a "
+        "positive HIV test are eligible provided they are stable on treatment"
+    )
+    found = {c.attrs.get("condition") for c in extract_constraints(excepted, "inclusion")}
+    assert "hiv" in found
