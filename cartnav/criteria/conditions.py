@@ -37,14 +37,15 @@ _CONDITIONS: list[tuple[str, str]] = [
         "uncontrolled_infection",
         r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+(?:[\w-]+\s+){0,4}?"
         r"infections?|infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
-        r"(?:uncontrolled|not\s+controlled)",
+        r"(?:uncontrolled|not\s+controlled)|"
+        r"infect\w*\s+(?:[\w,-]+\s+){0,8}?(?:difficult|hard)\s+to\s+control",
     ),
     (
         "active_infection",
         r"active\s+(?:[\w-]+\s+){0,3}?infections?|infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
         r"intravenous\s+)?(?:treatment|therapy|antibiotics)|"
         r"(?:severe|serious|intercurrent)\s+(?:(?:acute|active|intercurrent|systemic|bacterial|viral|"
-        r"fungal|or|and|/)\s+){0,3}infections?",
+        r"fungal|or|and|/)\s+){0,3}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?",
     ),
     ("pregnancy", r"pregnan(?:t|cy)"),
     (
@@ -63,6 +64,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "cns_involvement",
+        rf"{_CNS}\s+(?:tumou?r\s+)?mass(?:es)?\b|"
         rf"{_CNS}\s*(?:\(cns\)\s+)?(?:/\s*(?:meningeal|leptomeningeal)\s+)?(?:involvement|"
         rf"leu[ck]a?emia|lymphoma|relapse|infiltration|metastas\w+|metastatic\s+disease|malignan\w+)|"
         rf"brain\s+metastas\w+|\bcns\s+disease(?!\s+prophyla)|(?:involvement|infiltration)\s+of\s+(?:the\s+)?{_CNS}",
@@ -240,6 +242,13 @@ def find_conditions(
     if "active_gvhd" in labels and "gvhd" in labels:
         out = [c for c in out if c.attrs["condition"] != "gvhd"]
     if "uncontrolled_infection" in labels and "active_infection" not in labels:
+        # "infection uncontrolled or requiring systemic treatment": both
+        requiring = _OR_REQUIRING_RE.search(folded)
+        if requiring is not None and not in_exception(exceptions, requiring.start()):
+            attrs = {"condition": "active_infection", "negated": False}
+            out.append(Constraint("condition", attrs, (requiring.start(), requiring.end())))
+            labels.add("active_infection")
+    if "uncontrolled_infection" in labels and "active_infection" not in labels:
         both = _ACTIVE_OR_UNCONTROLLED_RE.search(folded)
         # "active or uncontrolled infection" names two; "severe, uncontrolled active infection"
         # (adjectives in a row) names one, the uncontrolled one
@@ -302,6 +311,10 @@ def _defined_by_cns3(c: Constraint, found: list[Constraint], folded: str) -> boo
     return _DEFINED_AS_RE.match(folded, c.span[1]) is not None
 
 
+_OR_REQUIRING_RE = re.compile(
+    r"infections?\s+(?:\w+\s+){0,2}?or\s+requiring\s+(?:systemic\s+|iv\s+|intravenous\s+)?"
+    r"(?:treatment|therapy|antibiotics|antimicrobials)"
+)
 _ALTERNATIVE_RE = re.compile(r"\bor\b|/")
 _AT_MOST_RE = re.compile(r"(?:≤|<=?|\bup\s+to|\blower\s+than|\bno\s+more\s+than|\bat\s+most)\s*$")
 _ACTIVE_OR_UNCONTROLLED_RE = re.compile(

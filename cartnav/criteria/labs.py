@@ -216,6 +216,8 @@ _WORD_NUM_RE = with_first_chars(
 )
 
 
+_EXCEPTION_LIMIT_RE = re.compile(r"gilbert|metastas|hemoly|haemoly")
+_EXCEPTION_BEFORE_RE = re.compile(r"(?:gilbert|metastas|hemoly|haemoly)[^;)）]*$")
 _CSF_RE = re.compile(r"\bcsf\b|cerebr(?:o|al)\s*-?\s*spinal|spinal\s+fluid|\bcns\b")
 
 
@@ -238,6 +240,10 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         nxt = mentions[i].start() if i < len(mentions) else len(folded)
         stop_m = _STOP_RE.search(folded, subjects[-1].end())
         limit = min(nxt, subjects[-1].end() + 60, stop_m.start() if stop_m else len(folded))
+        if last_value_end >= 0 and _EXCEPTION_BEFORE_RE.search(
+            folded, max(last_value_end, subjects[0].start() - 35), subjects[0].start()
+        ):
+            continue  # "(Gilbert's syndrome subjects: TBIL <= 3 mg/dl)": the exception's limit
         values = _values(folded, subjects[-1].end(), limit)
         if not values and kind == "inclusion":
             values = _bare_eq(folded, subjects[-1].end(), limit, subjects)
@@ -339,6 +345,8 @@ def _values(folded: str, start: int, limit: int) -> list[tuple[str, float, str |
             op = op_of(post) or op
         if op is None:
             break
+        if out and _EXCEPTION_LIMIT_RE.search(folded, max(pos, m.start() - 30), m.start()):
+            break  # "bilirubin <= 1.5 x ULN (Gilbert's <= 3 mg/dl)": the exception's limit
         out.append((op, value, unit, end))
         pos = end
     if not out:

@@ -77,6 +77,10 @@ _ELAPSED_RE = re.compile(  # "At least 2 weeks ... must have elapsed since any p
     rf"(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
     rf"(?:elapsed|passed)\s+(?:since|from)"
 )
+_TOXICITY_OF_RE = re.compile(
+    r"toxicit\w*\s+(?:of|from|due\s+to|related\s+to|caused\s+by)\s+(?:the\s+|any\s+)?"
+    r"(?:previous|prior|preceding|earlier)?\s*$"
+)
 _STUDY_CHEMO_RE = re.compile(
     r"(?:conditioning|lympho-?\s*deplet\w*|lymphodepletion|preparative|bridging)\s+(?:\w+\s+)?$"
 )
@@ -140,7 +144,8 @@ _DURATION_WORDS = frozenset(
     }
     | {"hrs", "h"}
 )
-_SENTENCE_RE = re.compile(r"[.;](?:\s|$)")
+# a sentence ends at "." or ";" before a space, but not in "e.g. ", "i.e. ", "etc. ", "vs. "
+_SENTENCE_RE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.;](?:\s|$)")
 
 
 def _sentence(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -225,8 +230,8 @@ def find_therapy(
                     attrs = {"therapy": name, "requirement": "allowed", "within_days": None}
                     out.append(Constraint("prior_therapy", attrs, (start, end)))
                 continue
-            if name == "chemotherapy" and _in_drug_list(folded, start, m.group()):
-                continue  # "immunosuppressants (e.g. methotrexate, cyclophosphamide)"
+            if name == "chemotherapy" and seen and _in_drug_list(folded, start, m.group()):
+                continue  # "immunosuppressants (e.g. methotrexate)": examples of another therapy
             if timing is None:
                 timing = _timing(folded, words)
             listed = (
@@ -356,6 +361,8 @@ def _constraint(
     after = folded[end : min(s_end, end + 40)]
     if _STUDY_BEFORE_RE.search(before) and _STUDY_AFTER_RE.match(after):
         return None  # the study's own infusion, not a prior therapy
+    if _TOXICITY_OF_RE.search(before[-40:]):
+        return None  # "toxicity of previous anti-tumour therapy has not resolved": recovery
     if name == "chemotherapy" and _STUDY_CHEMO_RE.search(before[-30:]):
         return None  # "conditioning / lymphodepleting chemotherapy": the study's own regimen
     if name == "car_t" and not _STRONG_CUE_RE.search(before[-50:]):

@@ -1560,3 +1560,42 @@ def test_a_condition_the_item_allows_is_not_a_rule() -> None:
     )
     found = {c.attrs.get("condition") for c in extract_constraints(excepted, "inclusion")}
     assert "hiv" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        (
+            "Patients are infected with fungus, bacteria or virus, and are difficult to control",
+            "uncontrolled_infection",
+        ),
+        ("Patients with high fever and acute infection;", "active_infection"),
+        (
+            "Occurrence of infection uncontrolled or requiring systemic treatment",
+            "active_infection",
+        ),
+        ("Any CNS tumor mass by imaging", "cns_involvement"),
+    ],
+)
+def test_infection_and_cns_wordings(text: str, condition: str) -> None:
+    found = {c.attrs.get("condition") for c in extract_constraints(text, "exclusion")}
+    assert condition in found
+
+
+def test_a_lab_limit_for_gilbert_syndrome_is_not_a_second_rule() -> None:
+    text = "TBIL≤1.5 × ULN（Gilbert's syndrome subjects: TBIL≤3mg/dL）;"
+    labs = [c.attrs for c in extract_constraints(text, "inclusion") if c.type == "lab"]
+    assert [(a["analyte"], a["value"], a["unit"]) for a in labs] == [("bilirubin", 1.5, "x_uln")]
+
+
+def test_recovery_from_earlier_toxicity_is_not_a_therapy_rule() -> None:
+    text = "The toxicity of previous anti-tumor therapy has not been alleviated."
+    assert "prior_therapy" not in {c.type for c in extract_constraints(text, "exclusion")}
+
+
+def test_a_named_drug_stands_for_its_class_when_nothing_else_is_named() -> None:
+    text = (
+        "CNS prophylaxis treatment must be stopped > 1 week prior (e.g. intrathecal methotrexate)"
+    )
+    found = [c.attrs for c in extract_constraints(text, "exclusion") if c.type == "prior_therapy"]
+    assert any(a["therapy"] == "chemotherapy" and a["within_days"] == 7 for a in found), found
