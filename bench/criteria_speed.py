@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cartnav.criteria import PARSER_VERSION, parse_criteria
+from cartnav.criteria.batch import default_workers, parse_many
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = Path(os.environ.get("CARTNAV_SHARED_DIR", REPO.parent / "shared"))
@@ -77,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
 
+    workers = default_workers()
+    t0 = time.perf_counter()
+    many = parse_many(corpus, workers=workers)
+    elapsed_many = time.perf_counter() - t0
+    if sum(len(found) for found in many) != items:  # the same parse, only on several cores
+        print("parse_many disagrees with parse_criteria", file=sys.stderr)
+        return 1
+
     print(f"parser version: {PARSER_VERSION}")
     print(f"distinct real texts: {len(texts)}; trials parsed: {len(corpus)}; characters: {chars}")
     print(f"items: {items}; constraints: {constraints}; items left unknown: {unknown}")
@@ -84,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"parse_criteria: {elapsed:.2f} s wall, {cpu:.2f} s CPU ({rate:,.0f} trials/s)")
     print(f"baseline str.splitlines: {baseline:.4f} s ({lines} lines)")
     print(f"ratio parse/splitlines: {elapsed / baseline:,.0f}x")
-    print(f"target < 10 s: {'met' if elapsed < 10 else 'NOT met'}")
+    print(
+        f"parse_many, {workers} processes: {elapsed_many:.2f} s wall "
+        f"({len(corpus) / elapsed_many:,.0f} trials/s, {elapsed / elapsed_many:.2f}x one process)"
+    )
+    best = min(elapsed, elapsed_many)
+    print(f"target < 10 s: {'met' if best < 10 else 'NOT met'} ({best:.2f} s)")
     return 0
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cartnav.criteria.batch import parse_many
 from cartnav.domain.criterion import CriterionItem
 from cartnav.domain.patient import Profile
 from cartnav.domain.trial import Site, Trial
@@ -110,19 +111,37 @@ class MatchIndex:
             return
         wanted = [t.nct_id for t in trials if _text(t) and _text(t) not in self._set_ids]
         cached = cache.get_parsed_criteria(wanted, self.parser_version) if wanted else {}
+        found: dict[str, list[CriterionItem]] = {}
+        missing: dict[str, None] = {}  # texts to parse, once each, in order
+        for trial in trials:
+            text = _text(trial)
+            if text and text not in self._set_ids and text not in found:
+                row = cached.get(trial.nct_id)
+                from_cache = items_from_json(row, text) if row is not None else None
+                if from_cache is None:
+                    missing.setdefault(text, None)
+                else:
+                    found[text] = from_cache
+        parsed = dict(zip(missing, self._parse_all(list(missing)), strict=True))
         fresh: dict[str, str] = {}
         for trial in trials:
             text = _text(trial)
             items: list[CriterionItem] | None = None
             if text and text not in self._set_ids:
-                row = cached.get(trial.nct_id)
-                items = items_from_json(row, text) if row is not None else None
-                if items is None:
-                    items = self.parse(text)
+                if text in parsed:
+                    items = parsed[text]
                     fresh[trial.nct_id] = items_to_json(text, items)
+                else:
+                    items = found[text]
             self.add(trial, items)
         if fresh:
             cache.put_parsed_criteria(fresh, self.parser_version)
+
+    def _parse_all(self, texts: list[str]) -> list[list[CriterionItem]]:
+        """Parse ``texts``: on every core when the parser is the default one."""
+        if self.parse is default_parser() and texts:
+            return parse_many(texts)
+        return [self.parse(text) for text in texts]
 
     def add(self, trial: Trial, items: Sequence[CriterionItem] | None = None) -> None:
         text = _text(trial)

@@ -1,0 +1,57 @@
+"""Parse many criteria texts on every core: :func:`parse_many`.
+
+Parsing is pure Python and costs about 1.5 ms a trial, so building a match index over a large
+registry for the first time is bound by one core. :func:`parse_many` gives each of several worker
+processes a share of the texts (in chunks, in order) and returns exactly what
+``[parse_criteria(t) for t in texts]`` returns. Small batches, one core, or a pool that cannot
+start or breaks mid-way fall back to parsing in this process, so the result never depends on it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from cartnav.criteria import parse_criteria
+from cartnav.domain.criterion import CriterionItem
+
+# Below this many texts a pool costs more to start than it saves.
+MIN_PARALLEL = 200
+_CHUNK = (20, 200)  # texts per task: at least, at most (larger chunks pickle less often)
+
+
+def default_workers() -> int:
+    """The cores this process may use (``os.sched_getaffinity`` where it exists)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _parse_chunk(texts: Sequence[str]) -> list[list[CriterionItem]]:
+    return [parse_criteria(text) for text in texts]
+
+
+def parse_many(texts: Sequence[str], *, workers: int | None = None) -> list[list[CriterionItem]]:
+    """``[parse_criteria(t) for t in texts]``, computed by up to ``workers`` processes."""
+    count = default_workers() if workers is None else workers
+    if count <= 1 or len(texts) < MIN_PARALLEL:
+        return _parse_chunk(texts)
+    size = max(_CHUNK[0], min(_CHUNK[1], len(texts) // (count * 4)))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    # fork: the workers start at once with the compiled patterns; spawn where fork is missing
+    methods = multiprocessing.get_all_start_methods()
+    context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    done: list[list[CriterionItem]] = []
+    try:
+        with ProcessPoolExecutor(max_workers=min(count, len(chunks)), mp_context=context) as pool:
+            for parsed in pool.map(_parse_chunk, chunks):
+                done.extend(parsed)
+    except (BrokenProcessPool, OSError):
+        # a worker died or no process could start: finish here, from where the pool stopped
+        done.extend(_parse_chunk(texts[len(done) :]))
+    return done
