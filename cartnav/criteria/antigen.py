@@ -109,7 +109,8 @@ def find_antigen(folded: str) -> list[Constraint]:
             continue  # "not CD19 positive": unsure, leave it out
         threshold, low = _threshold(folded, first.start(), end)
         if low and expression == "positive":
-            continue  # "< 30% CD19 expression": a low-expression statement, not positivity
+            # "< 30% expression of CD19": expression below a cut-off, the antigen's negativity
+            expression = "negative"
         names: list[tuple[str, re.Match[str]]] = []
         for m in run:
             name = _canonical(m)

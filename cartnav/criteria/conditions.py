@@ -80,7 +80,9 @@ _CONDITIONS: list[tuple[str, str]] = [
         "cardiac_disease",
         r"(?:cardiac|heart)\s+(?:disease|failure|insufficiency|dysfunction|arrh?ythmias?)|"
         r"myocardial\s+infarction|myo-?infarction|arrh?ythmias?|congestive\s+heart|"
-        r"cardiovascular\s+(?:disease|dysfunction)|unstable\s+angina",
+        r"cardiovascular\s+(?:disease|dysfunction)|unstable\s+angina|"
+        r"(?:acute\s+)?coronary\s+(?:syndrome|artery\s+disease|heart\s+disease)|"
+        r"pericardial\s+effusions?",
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
     ("allergy", r"allerg\w+|hypersensitivity|anaphyla\w+"),
@@ -104,7 +106,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "pulmonary_disease",
         r"(?:pulmonary|lung|respiratory)\s+(?:disease|failure|insufficiency|dysfunction|fibrosis)|"
-        r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b",
+        r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b|pleural\s+effusions?",
     ),
     (
         "substance_abuse",
@@ -121,7 +123,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"neurolog\w*\s+(?:disorders?|diseases?)|"
         r"central\s+nervous\s+system\s+(?:diseases|disorders?)|"
         r"(?:disease|disorder)s?\s+(?:in|of)\s+(?:the\s+)?central\s+nervous\s+system|"
-        r"(?:peripheral\s+)?neuropath(?:y|ies)",
+        r"(?:peripheral\s+)?neuropath(?:y|ies)|\bstrokes?\b|cerebrovascular\s+(?:accident|disease|"
+        r"ischa?emia|events?)",
     ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
@@ -141,19 +144,21 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "cns_involvement": frozenset({"cns", "nerv", "brai"}),
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
     "autoimmune_disease": frozenset({"auto"}),
-    "cardiac_disease": frozenset({"angi", "arrh", "arry", "card", "hear", "myo", "myoc"}),
+    "cardiac_disease": frozenset(
+        {"angi", "arrh", "arry", "card", "hear", "myo", "myoc", "coro", "peri"}
+    ),
     "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
     "allergy": frozenset({"alle", "anap", "hype"}),
     "organ_dysfunction": frozenset({"orga"}),
     "cns2": frozenset({"cns"}),
     "immunodeficiency": frozenset({"immu"}),
     "liver_disease": frozenset({"live", "cirr"}),
-    "neurological_disorder": frozenset({"neur", "nerv"}),
+    "neurological_disorder": frozenset({"neur", "nerv", "stro", "cere"}),
     "htlv1": frozenset({"htlv", "huma"}),
     "ebv": frozenset({"ebv", "epst"}),
     "cmv": frozenset({"cmv", "cyto"}),
     "thrombosis": frozenset({"thro", "embo", "deep", "dvt"}),
-    "pulmonary_disease": frozenset({"pulm", "lung", "resp", "inte", "copd"}),
+    "pulmonary_disease": frozenset({"pulm", "lung", "resp", "inte", "copd", "pleu"}),
     "substance_abuse": frozenset({"drug", "alco", "subs"}),
     "metabolic_disease": frozenset({"meta"}),
     "genetic_disease": frozenset({"gene", "here"}),
@@ -185,7 +190,8 @@ _TIME_OF_CONSENT_RE = re.compile(
 )
 _GVHD_THERAPY_RE = re.compile(r"(?:for|prophylaxis\s+of|treatment\s+of)\s+$")
 _GVHD_ACTIVE_RE = re.compile(
-    r"(?:requir\w*|need\w*)\s+(?:\w+\s+){0,3}?(?:immunosuppress\w*|systemic\s+(?:treatment|therapy)|"
+    r"(?:requir\w*|need\w*|should\s+receive|receiving|on)\s+(?:\w+\s+){0,3}?"
+    r"(?:immunosuppress\w*|systemic\s+(?:treatment|therapy)|"
     r"treatment|therapy)"
 )
 _GVHD_FOR_RE = re.compile(rf"(?:for|prophylaxis\s+of|treatment\s+of)\s+{_GVH}\s*\(\s*$")
@@ -330,7 +336,7 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
             return None
         if _GVHD_FOR_RE.search(folded[max(0, start - 70) : start]):
             return None  # "(GVHD)" after "drugs used for graft-versus-host disease"
-        if _GVHD_ACTIVE_RE.search(folded, end, min(len(folded), end + 60)):
+        if _GVHD_ACTIVE_RE.search(folded, end, min(len(folded), end + 80)):
             return "active_gvhd"
         if _GVHD_PRESENT_RE.search(before + " "):
             return "active_gvhd"

@@ -26,6 +26,10 @@ from cartnav.domain.criterion import Constraint, ItemKind
 _NOT_FACTS = ("consent", "logistics", "unknown")
 _HEART_LABS = ("lvef", "shortening_fraction")
 _SITE_STATUSES = ("isolated_extramedullary", "extramedullary")
+_CONSENT_AFTER_RE = re.compile(
+    r"[^.;]{0,60}?\b(?:must|should|will|are|is)\s+(?:be\s+)?(?:have\s+)?(?:the\s+)?"
+    r"(?:ability|able|capable|willing)\s+to\s+(?:give|provide|sign|understand)"
+)
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -113,7 +117,16 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if exceptions:
         found = [_mark_exception(c, exceptions, folded) for c in found]
     if not gates.CONSENT.isdisjoint(words):
-        found += find_consent(folded)
+        consent = find_consent(folded)
+        if consent:
+            # "Subjects > 18 years of age must have the ability to give informed consent": the
+            # age says who consents, not who may enrol
+            found = [
+                c
+                for c in found
+                if c.type != "age" or not _CONSENT_AFTER_RE.match(folded, c.span[1])
+            ]
+        found += consent
     if not gates.LOGISTICS.isdisjoint(words):
         found += find_logistics(folded)
     return found

@@ -241,6 +241,11 @@ LABS = frozenset(
 )
 CONDITIONS = frozenset(
     {
+        "stro",
+        "cere",
+        "coro",
+        "peri",
+        "pleu",
         "htlv",
         "ebv",
         "epst",

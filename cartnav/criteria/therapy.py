@@ -29,7 +29,7 @@ from cartnav.domain.criterion import Constraint, ItemKind
 _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
-    r"prescribed|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
+    r"prescribed|participat\w+\s+in|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
     r"have\s+had|has\s+had|had|current|concurrent|ongoing|on|taking|needs?\s+to\s+take|"
     r"(?:strateg\w+|regimens?|lines?|therap\w+|treatments?)\s*,?\s+including)\b"
 )
@@ -117,7 +117,12 @@ _STRONG_CUE_RE = re.compile(
     r"failure\s+of|refractory\s+to|relapsed?|have\s+had|has\s+had|had)\b"
 )
 _REQUIRING_RE = re.compile(
-    r"\b(?:requir(?:ing|es?)|need(?:ing|s)?)\s+(?:the\s+use\s+of\s+|systemic\s+|urgent\s+)?$"
+    r"\b(?:requir(?:ing|es?)|need(?:ing|s)?|should\s+receive)\s+(?:the\s+use\s+of\s+|"
+    r"systemic\s+(?:administration\s+of\s+)?|urgent\s+)?$"
+)
+_WHO_REQUIRE_RE = re.compile(  # "patients requiring ... therapy": the therapy is the point
+    r"\b(?:patients?|subjects?|participants?|those|individuals?)\s+(?:who\s+)?"
+    r"(?:requir(?:ing|es?)|need(?:ing|s)?)\s+(?:[\w-]+\s+){0,3}?$"
 )
 _PLANNED_RE = re.compile(
     r"(?:planned|future|candidates?\s+for|eligible\s+(?:for|to\s+receive)|ineligible\s+for|"
@@ -373,12 +378,13 @@ def _constraint(
         return None  # "transplant recipients with active GVHD": who the item is about
     if kind == "exclusion" and _WITH_TOXICITY_RE.match(folded, end, min(s_end, end + 60)):
         return None  # "prior CD19 therapy with grade 4 toxicity": excludes only that history
-    if strict and _REQUIRING_RE.search(before[-40:]):
+    if strict and _REQUIRING_RE.search(before[-60:]) and not _WHO_REQUIRE_RE.search(before[-40:]):
         return None  # "pneumonitis requiring steroids": the item is about the condition
     within = _days(timing["within_days"], s_start, s_end, start)
     since = _days(timing["min_days_since"], s_start, s_end, start)
     cue = (
         _CUE_BEFORE_RE.search(before[-45:]) is not None
+        or _WHO_REQUIRE_RE.search(before[-40:]) is not None  # "patients requiring ... therapy"
         or _CUE_AFTER_RE.match(after) is not None
         or (listed and kind == "exclusion")  # "glucocorticoids ... or other immunosuppressants"
     )

@@ -1399,8 +1399,8 @@ MORE: list[tuple[str, ItemKind, str, list[Expect], tuple[str, ...]]] = [
         "low-antigen-share",
         "inclusion",
         "Patients with <30% CD19 expression on blasts",
-        [],
-        ("antigen",),
+        [("antigen", {"antigen": "CD19", "expression": "negative", "threshold_pct": 30})],
+        (),
     ),
     (
         "residents",
@@ -1599,3 +1599,47 @@ def test_a_named_drug_stands_for_its_class_when_nothing_else_is_named() -> None:
     )
     found = [c.attrs for c in extract_constraints(text, "exclusion") if c.type == "prior_therapy"]
     assert any(a["therapy"] == "chemotherapy" and a["within_days"] == 7 for a in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        (
+            "Patients who participated in other clinical studies at the same time;",
+            "exclusion",
+            ("prior_therapy", "investigational_agent"),
+        ),
+        (
+            "Patients requiring T cell immunosuppressive therapy",
+            "exclusion",
+            ("prior_therapy", "immunosuppression"),
+        ),
+        (
+            "Patients who have GVHD should receive systemic administration of immunosuppressive "
+            "agents.",
+            "exclusion",
+            ("condition", "active_gvhd"),
+        ),
+        (
+            "History of ischemic stroke or acute coronary syndrome",
+            "exclusion",
+            ("condition", "neurological_disorder"),
+        ),
+        (
+            "Uncontrolled pleural effusion and pericardial effusion.",
+            "exclusion",
+            ("condition", "pulmonary_disease"),
+        ),
+    ],
+)
+def test_round_four_wordings(text: str, kind: ItemKind, expected: tuple[str, str]) -> None:
+    found = {
+        (c.type, str(c.attrs.get("therapy") or c.attrs.get("condition")))
+        for c in extract_constraints(text, kind)
+    }
+    assert expected in found, found
+
+
+def test_an_age_that_says_who_consents_is_not_an_age_limit() -> None:
+    text = "Subjects > 18 years of age must have the ability to give informed consent."
+    assert [c.type for c in extract_constraints(text, "inclusion")] == ["consent"]

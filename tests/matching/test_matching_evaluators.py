@@ -125,6 +125,20 @@ CASES: list[tuple[str, Constraint, str, dict[str, Any], Verdict]] = [
         _without(),
         MET,
     ),
+    (
+        "cd19-under-a-cut-off-positive-patient",
+        c("antigen", antigen="CD19", expression="negative", threshold_pct=30),
+        "inclusion",
+        _with(markers={"CD19": "positive"}),
+        UNKNOWN,
+    ),
+    (
+        "cd19-under-a-cut-off-negative-patient",
+        c("antigen", antigen="CD19", expression="negative", threshold_pct=30),
+        "inclusion",
+        _with(markers={"CD19": "negative"}),
+        MET,
+    ),
     # disease status (history: CR, relapse, reinduction without CR)
     ("relapsed", c("disease_status", status="relapsed"), "inclusion", _without(), MET),
     ("refractory", c("disease_status", status="refractory"), "inclusion", _without(), MET),

@@ -20,7 +20,11 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     threshold = number(constraint.attrs.get("threshold_pct"))
     subject = f"{antigen}-{'positive' if wanted_positive else 'negative'} disease"
     if threshold is not None:
-        subject += f" ({fmt(threshold)}% of blasts or more)" if wanted_positive else ""
+        subject += (
+            f" ({fmt(threshold)}% of blasts or more)"
+            if wanted_positive
+            else f" (under {fmt(threshold)}% of blasts)"
+        )
     field = f"markers.{antigen}"
     value = facts.markers.get(antigen, "unknown")
     if value == "unknown":
@@ -42,6 +46,10 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
         finding = f"the profile says {antigen} {value}; the threshold needs the study team"
         return Evaluation(Verdict.UNKNOWN, subject, finding, (field,))
     positive = value == "positive"
+    if positive and not wanted_positive and threshold is not None:
+        # "< 30% CD19 expression": a positive test may still be under the cut-off
+        finding = f"the profile says {antigen} positive; whether below {fmt(threshold)}% needs "
+        return Evaluation(Verdict.UNKNOWN, subject, finding + "the study team", (field,))
     verdict = Verdict.MET if positive == wanted_positive else Verdict.NOT_MET
     finding = f"the profile says {antigen} {value}"
     if verdict is Verdict.MET and threshold is not None and wanted_positive:
