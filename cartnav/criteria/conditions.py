@@ -35,7 +35,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("gvhd", rf"(?<![a-z])gvhd(?![a-z])|{_GVH}"),
     (
         "uncontrolled_infection",
-        r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+(?:[\w-]+,?\s+){0,4}?"
         r"infections?|infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
         r"(?:uncontrolled|not\s+controlled)|"
         r"infect\w*\s+(?:[\w,-]+\s+){0,8}?(?:difficult|hard)\s+to\s+control",
@@ -78,7 +78,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("autoimmune_disease", r"auto-?immune"),
     (
         "cardiac_disease",
-        r"(?:cardiac|heart)\s+(?:disease|failure|insufficiency|dysfunction|arrh?ythmias?)|"
+        r"(?:cardiac|heart)\s+(?:disease|disorder|failure|insufficiency|dysfunction|arrh?ythmias?)|"
         r"myocardial\s+infarction|myo-?infarction|arrh?ythmias?|congestive\s+heart|"
         r"cardiovascular\s+(?:disease|dysfunction)|unstable\s+angina|"
         r"(?:acute\s+)?coronary\s+(?:syndrome|artery\s+disease|heart\s+disease)|"
@@ -325,7 +325,7 @@ _ALTERNATIVE_RE = re.compile(r"\bor\b|/")
 _AT_MOST_RE = re.compile(r"(?:≤|<=?|\bup\s+to|\blower\s+than|\bno\s+more\s+than|\bat\s+most)\s*$")
 _ACTIVE_OR_UNCONTROLLED_RE = re.compile(
     r"\b(?:active|serious|severe)\s*(?:,|or|and/or|/)\s*(?:\w+\s*(?:,|or|and/or|/)\s*)?"
-    r"uncontroll\w+\s+(?:[\w-]+\s+){0,2}?infections?"
+    r"uncontroll\w+\s+(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,4}?infections?"
 )
 
 
@@ -417,6 +417,7 @@ _FOLLOW_AFTER_RE = re.compile(
     r"\s+(?:visits?|compliance|availability|schedule|assessments?|requirements?)"
 )
 _FOLLOW_BEFORE_RE = re.compile(
-    r"(?:allow\w*|adequate|long[- ]term|complete\w*|including|and\s+the|available\s+for)\s+"
+    r"(?:allow\w*|adequate|long[- ]term|complete\w*|including|and\s+the|available\s+for|"
+    r"compliance\s+and)\s+"
     r"(?:the\s+)?(?:\w+\s+){0,2}$"
 )

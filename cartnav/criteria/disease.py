@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cartnav.criteria.gates import TermIndex
-from cartnav.criteria.negation import negated_before
+from cartnav.criteria.negation import negated_before_words
 from cartnav.criteria.prefilter import with_first_chars
 from cartnav.criteria.text import has_any
 from cartnav.domain.criterion import Constraint
@@ -230,17 +230,12 @@ def find_disease(
     return out
 
 
-_NON_PREFIX_RE = re.compile(r"\bnon[- ](?=\w)")
 _INVOLVEMENT_OF_RE = re.compile(r"(?:involvement|infiltration)\s+(?:by|of|with)\s+(?:the\s+)?$")
 
 
 def _negated(folded: str, start: int) -> bool:
     """Negation before a disease name; a "non-" prefix of another word ("non-squamous") is not."""
-    if not negated_before(folded, start, 25):
-        return False
-    lo = max(0, start - 25)
-    window = _NON_PREFIX_RE.sub(lambda m: " " * len(m.group(0)), folded[lo:start])
-    return negated_before(folded[:lo] + window, start, 25)
+    return negated_before_words(folded, start, 25)
 
 
 _ASIDE_RE = re.compile(r"\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|such\s+as|including|for\s+example)")

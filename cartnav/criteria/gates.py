@@ -111,6 +111,8 @@ THERAPY = frozenset(
         "pega",
         "nela",
         "alem",
+        "gemt",
+        "nitr",
         "dara",
         "isat",
         "elot",

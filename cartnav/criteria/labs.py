@@ -140,7 +140,7 @@ _UNITS: list[tuple[str, str]] = [
     ("mg_dl", r"mg\s*/\s*dl|milligrams?\s+per\s+deciliter"),
     ("umol_l", r"u\s*mol\s*/\s*l|micromol\w*\s*/\s*l"),
     ("mmol_l", r"mmol\s*/\s*l"),
-    ("ml_min", r"ml\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*m\s*2|\s+per\s+1[.,]73\s*m2)?"),
+    ("ml_min", r"(?:ml|cc)\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*m\s*2|\s+per\s+1[.,]73\s*m2)?"),
     ("g_dl", r"g\s*/\s*dl"),
     ("g_l", r"g\s*/\s*l|grams?\s+per\s+lit(?:er|re)"),
     ("x10e9_l", r"(?:x|\*)\s*10\s*\^?\s*9\s*/\s*l|x\s*109\s*/\s*l"),

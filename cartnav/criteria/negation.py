@@ -73,6 +73,19 @@ def negated_before(folded: str, pos: int, window: int = 40) -> bool:
     return NEG_BEFORE_RE.search(folded, start, pos) is not None
 
 
+_NON_PREFIX_RE = re.compile(r"\bnon[- ](?=\w)")
+
+
+def negated_before_words(folded: str, pos: int, window: int = 40) -> bool:
+    """:func:`negated_before`, where a "non-" prefix of another word ("non-CNS site",
+    "non-squamous") does not count as a negation."""
+    if not negated_before(folded, pos, window):
+        return False
+    lo = max(0, pos - window)
+    masked = _NON_PREFIX_RE.sub(lambda m: " " * len(m.group(0)), folded[lo:pos])
+    return negated_before(folded[:lo] + masked, pos, window)
+
+
 def negated_after(folded: str, end: int) -> bool:
     """ "CD19 negative", "HIV-negative", "CD19-" right after a term."""
     return _NEG_AFTER_RE.match(folded, end) is not None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cartnav.criteria.negation import in_exception, negated_before
+from cartnav.criteria.negation import in_exception, negated_before, negated_before_words
 from cartnav.criteria.therapy_terms import CHEMO_INDEX as _CHEMO_INDEX
 from cartnav.criteria.therapy_terms import COMPILED as _COMPILED
 from cartnav.criteria.therapy_terms import INDEX as _INDEX
@@ -61,6 +61,9 @@ _CONDITIONAL_RE = re.compile(
 )
 _IF_FOR_RE = re.compile(r"\s*(?:if|for)\b")
 _WITHIN_RE = re.compile(
+    # "Exceptions: 6 weeks for gemtuzumab ...": a washout list
+    rf"(?<![\w-])(?<!than\s){DURATION}\s+for\s+(?=[a-z])(?!(?:the\s+)?(?:first|last|duration|"
+    rf"apheresis|leukapheresis|infusion|collection|enrol\w*|screening|registration))|"
     rf"(?:within|in\s+the\s+(?:last|past|previous)|during\s+the\s+(?:last|past))\s+(?:the\s+)?"
     rf"(?:last\s+|past\s+|previous\s+|prior\s+)?{DURATION}"
     rf"|(?:[<>]|less\s+than|fewer\s+than|more\s+than|at\s+least|≥|>=)?\s*{DURATION}"
@@ -194,6 +197,7 @@ def _days(phrases: list[tuple[int, int, int]], lo: int, hi: int, near: int) -> i
     return best[1] if best else None
 
 
+_CONDITIONAL_HEADING_RE = re.compile(r"\b(?:if|when|unless|provided(?:\s+that)?)\s*:\s*$")
 _HEADING_RE = re.compile(r"\s*[\w\s/,&()-]{1,40}:\s*")
 
 
@@ -204,8 +208,8 @@ def find_therapy(
     post_hsct: bool,
     words: set[str],
 ) -> list[Constraint]:
-    if _HEADING_RE.fullmatch(folded):
-        return []  # "Chemotherapy:": a heading; its sub-items say what about it
+    if _HEADING_RE.fullmatch(folded) or _CONDITIONAL_HEADING_RE.search(folded):
+        return []  # "Chemotherapy:", "... are excluded if:": a heading; its sub-items say what
     taken: list[tuple[int, int]] = []
     out: list[Constraint] = []
     seen: set[str] = set()
@@ -389,7 +393,7 @@ def _constraint(
         or (listed and kind == "exclusion")  # "glucocorticoids ... or other immunosuppressants"
     )
     leading = _LEADING_RE.fullmatch(folded, 0, start) is not None
-    negated = negated_before(folded, start, 40)
+    negated = negated_before_words(folded, start, 40)
     if (
         strict
         and within is None

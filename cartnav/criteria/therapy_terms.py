@@ -33,6 +33,7 @@ _CHEMO_DRUGS = (
     "asparaginase",
     "pegaspargase",
     "nelarabine",
+    "nitrosourea",
 )
 _CHEMO_DRUG_PREFIXES = frozenset(drug[:4] for drug in _CHEMO_DRUGS)
 _STEM = (
@@ -97,7 +98,12 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         r"(?:trials?|stud(?:y|ies))",
         True,
     ),
-    ("radiotherapy", r"radiotherapy|radiation\s+therapy|irradiation", True),
+    (
+        "radiotherapy",
+        r"radiotherapy|radiation\s+therapy|irradiation|(?:site|field|port)\s+of\s+radiation|"
+        r"radiation\s+(?:must|should)\s+(?:have\s+)?be(?:en)?\s+completed",
+        True,
+    ),
     (
         "steroids",
         r"(?:systemic\s+)?(?:cortico)?steroids?(?:\s+therapy)?|glucocorticoids?(?:\s+therapy)?|"
@@ -129,7 +135,7 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "antibody_therapy",
         r"antibody[- ]based\s+therap(?:y|ies)|monoclonal\s+antibod(?:y|ies)(?:\s+therap(?:y|ies))?|"
-        r"alemtuzumab|daratumumab|\bisatuximab|elotuzumab",
+        r"alemtuzumab|daratumumab|\bisatuximab|elotuzumab|gemtuzumab(?:\s+ozogamicin)?",
         True,
     ),
     (
@@ -174,7 +180,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "chemotherapy": frozenset(
         {"chem", "hydr", "syst", "neop", "tumo", "canc", *_CHEMO_DRUG_PREFIXES}
     ),
-    "antibody_therapy": frozenset({"mono", "anti", "alem", "dara", "isat", "elot"}),
+    "antibody_therapy": frozenset({"mono", "anti", "alem", "dara", "isat", "elot", "gemt"}),
     "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
 }
 COMPILED = [

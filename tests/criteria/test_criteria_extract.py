@@ -1643,3 +1643,61 @@ def test_round_four_wordings(text: str, kind: ItemKind, expected: tuple[str, str
 def test_an_age_that_says_who_consents_is_not_an_age_limit() -> None:
     text = "Subjects > 18 years of age must have the ability to give informed consent."
     assert [c.type for c in extract_constraints(text, "inclusion")] == ["consent"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        (
+            "Non-CNS site of radiation must be completed > 2 weeks prior to CTL019 infusion",
+            "exclusion",
+            ("prior_therapy", "radiotherapy", "excluded"),
+        ),
+        (
+            "Exceptions: 6 weeks for gemtuzumab or other CD33-targeted antibody, clofarabine",
+            "exclusion",
+            ("prior_therapy", "antibody_therapy", "excluded"),
+        ),
+        (
+            "Active or uncontrolled viral, bacterial or fungal infection",
+            "exclusion",
+            ("condition", "uncontrolled_infection", ""),
+        ),
+        (
+            "Active or uncontrolled viral, bacterial or fungal infection",
+            "exclusion",
+            ("condition", "active_infection", ""),
+        ),
+        (
+            "Patients with a history of a seizure disorder or cardiac disorder",
+            "exclusion",
+            ("condition", "cardiac_disease", ""),
+        ),
+        (
+            "Signed informed consent with good compliance and follow-up;",
+            "inclusion",
+            ("logistics", "", ""),
+        ),
+    ],
+)
+def test_round_five_wordings(text: str, kind: ItemKind, expected: tuple[str, str, str]) -> None:
+    found = {
+        (
+            c.type,
+            str(c.attrs.get("therapy") or c.attrs.get("condition") or ""),
+            str(c.attrs.get("requirement") or ""),
+        )
+        for c in extract_constraints(text, kind)
+    }
+    assert expected in found, found
+
+
+def test_more_lab_and_status_wordings() -> None:
+    crcl = extract_constraints("Creatinine clearance (Cockcroft Gault) ≥ 60 cc/min", "inclusion")
+    assert [(c.attrs["analyte"], c.attrs["unit"]) for c in crcl if c.type == "lab"] == [
+        ("creatinine_clearance", "ml_min")
+    ]
+    heading = (
+        "Subjects with a history of a single allogeneic stem cell transplantation are excluded if:"
+    )
+    assert "prior_therapy" not in {c.type for c in extract_constraints(heading, "exclusion")}
