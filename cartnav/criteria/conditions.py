@@ -67,7 +67,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         rf"{_CNS}\s+(?:tumou?r\s+)?mass(?:es)?\b|"
         rf"{_CNS}\s*(?:\(cns\)\s+)?(?:/\s*(?:meningeal|leptomeningeal)\s+)?(?:involvement|"
         rf"leu[ck]a?emia|lymphoma|relapse|infiltration|metastas\w+|metastatic\s+disease|malignan\w+)|"
-        rf"brain\s+metastas\w+|\bcns\s+disease(?!\s+prophyla)|(?:involvement|infiltration)\s+of\s+(?:the\s+)?{_CNS}",
+        rf"brain\s+metastas\w+|\bcns\s+disease(?!\s+prophyla)|(?:involvement|infiltration)\s+of\s+(?:the\s+)?{_CNS}|"
+        r"leptomeningeal\s+(?:disease|involvement|metastas\w+|carcinomatosis|spread)",
     ),
     (
         "other_malignancy",
@@ -79,6 +80,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "cardiac_disease",
         r"(?:cardiac|heart)\s+(?:disease|disorder|failure|insufficiency|dysfunction|arrh?ythmias?)|"
+        r"(?:cardiac|heart|cardiovascular)(?=\s+(?:or|and|and/or|/)\s+[\w-]+\s+(?:diseases?|disorders?))|"
         r"myocardial\s+infarction|myo-?infarction|arrh?ythmias?|congestive\s+heart|"
         r"cardiovascular\s+(?:disease|dysfunction)|unstable\s+angina|"
         r"(?:acute\s+)?coronary\s+(?:syndrome|artery\s+disease|heart\s+disease)|"
@@ -141,7 +143,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "breastfeeding": frozenset({"brea", "lact", "nurs"}),
     "cns3": frozenset({"cns"}),
     "active_cns_disease": frozenset({"cns", "nerv", "brai"}),
-    "cns_involvement": frozenset({"cns", "nerv", "brai"}),
+    "cns_involvement": frozenset({"cns", "nerv", "brai", "lept"}),
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
     "autoimmune_disease": frozenset({"auto"}),
     "cardiac_disease": frozenset(
@@ -233,7 +235,7 @@ def find_conditions(
             out.append(
                 Constraint("condition", {"condition": label, "negated": negated}, (start, end))
             )
-    if "adequate" in folded and "organ_dysfunction" not in seen:
+    if _ADEQUATE_WORDS_RE.search(folded) and "organ_dysfunction" not in seen:
         adequate = _ADEQUATE_ORGANS_RE.search(folded)
         if adequate is not None and not _DEFINED_NEXT_RE.match(folded, adequate.end()):
             # "adequate organ function": no organ dysfunction ("... as defined by:" is a heading)
@@ -276,13 +278,17 @@ _ALLOWANCE_RE = re.compile(
     r"eligible|participate)|can\s+(?:also\s+)?be\s+(?:enrolled|included)|(?<!not\s)(?:is|are)\s+"
     r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate))"
 )
+_ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory")
+_ORGAN_WORDS = r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|bone\s+marrow)"
 _ADEQUATE_ORGANS_RE = re.compile(
-    r"\badequate\s+(?:[\w-]+\s+){0,4}?(?:major\s+|vital\s+|end[- ])?organ\s+functions?\b"
+    r"\b(?:adequate|normal|sufficient|satisfactory)\s+(?:(?:[\w-]+\s+){0,4}?(?:major\s+|vital\s+|"
+    rf"end[- ])?organ|{_ORGAN_WORDS}(?:\s*(?:,|and|or|/)\s*{_ORGAN_WORDS})*)\s+functions?\b"
 )
 _DEFINED_NEXT_RE = re.compile(r"\s*(?:,\s*)?(?:as\s+)?(?:defined|follows|below|:)")
 _CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)")
 
 
+_IF_AFTER_RE = re.compile(r"\s+(?:only\s+)?(?:if|provided|when|as\s+long\s+as)\b")
 _BUT_RE = re.compile(r"\b(?:except\w*|unless|however|but)\b")
 
 
@@ -294,6 +300,8 @@ def _allowed_here(folded: str, pos: int) -> bool:
     end_m = _CLAUSE_END_RE.search(folded, pos)
     end = end_m.start() if end_m else len(folded)
     for m in _ALLOWANCE_RE.finditer(folded, start, end):
+        if pos > m.start() and _IF_AFTER_RE.match(folded, m.end()):
+            continue  # "... are eligible if there is no active GVHD": a condition of the allowance
         lo, hi = sorted((pos, m.start()))
         if _BUT_RE.search(folded, lo, hi):
             continue

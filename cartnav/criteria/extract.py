@@ -111,6 +111,13 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
             if c.attrs.get("condition") != "cns_involvement"
             or not any(a < c.span[1] and c.span[0] < b for a, b in sites)
         ]
+    if any(c.type == "lab" for c in found):
+        # "adequate cardiac function (LVEF >= 50%)": the measurements are what can be checked
+        found = [
+            c
+            for c in found
+            if not (c.attrs.get("condition") == "organ_dysfunction" and c.attrs.get("negated"))
+        ]
     if any(c.type == "lab" and c.attrs.get("analyte") in _HEART_LABS for c in found):
         # "cardiac insufficiency, LVEF < 50%": the measurement is what can be checked
         found = [c for c in found if c.attrs.get("condition") != "cardiac_disease"]

@@ -111,6 +111,8 @@ THERAPY = frozenset(
         "pega",
         "nela",
         "alem",
+        "thym",
+        "atg",
         "gemt",
         "nitr",
         "dara",
@@ -243,6 +245,11 @@ LABS = frozenset(
 )
 CONDITIONS = frozenset(
     {
+        "lept",
+        "adeq",
+        "norm",
+        "suff",
+        "sati",
         "stro",
         "cere",
         "coro",

@@ -64,6 +64,7 @@ _WITHIN_RE = re.compile(
     # "Exceptions: 6 weeks for gemtuzumab ...": a washout list
     rf"(?<![\w-])(?<!than\s){DURATION}\s+for\s+(?=[a-z])(?!(?:the\s+)?(?:first|last|duration|"
     rf"apheresis|leukapheresis|infusion|collection|enrol\w*|screening|registration))|"
+    rf"\bin\s+the\s+{DURATION}\s+(?:preceding|prior|before)|"
     rf"(?:within|in\s+the\s+(?:last|past|previous)|during\s+the\s+(?:last|past))\s+(?:the\s+)?"
     rf"(?:last\s+|past\s+|previous\s+|prior\s+)?{DURATION}"
     rf"|(?:[<>]|less\s+than|fewer\s+than|more\s+than|at\s+least|≥|>=)?\s*{DURATION}"
@@ -378,7 +379,9 @@ def _constraint(
         return None  # CAR-T named without a past-treatment cue is usually the study's own
     if _PLANNED_RE.search(before):
         return None  # a future or hypothetical transplant, not a prior one
-    if name.endswith("hsct") and re.match(r"\s*recipients?\s+(?:with|who)", after):
+    if name.endswith("hsct") and re.match(
+        r"\s*(?:recipients?\s+(?:with|who)|(?:patients?|recipients?)\s+only\b)", after
+    ):
         return None  # "transplant recipients with active GVHD": who the item is about
     if kind == "exclusion" and _WITH_TOXICITY_RE.match(folded, end, min(s_end, end + 60)):
         return None  # "prior CD19 therapy with grade 4 toxicity": excludes only that history

@@ -118,7 +118,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         r"immunosuppress\w*(?:\s+(?:therapy|agents?|drugs?|treatment))?|"
         r"(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?)\s+(?:used\s+)?(?:for|to\s+treat)\s+"
         r"(?:the\s+treatment\s+of\s+)?(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease)|"
-        r"anti-?gvhd\s+(?:therapy|treatment|drugs?|medications?)",
+        r"anti-?gvhd\s+(?:therapy|treatment|drugs?|medications?)|"
+        r"anti-?\s*thymocyte\s+globulin|\batg\b|"
+        r"immune[- ]modifying\s+(?:drugs?|treatments?|therap(?:y|ies)|agents?|medications?)",
         True,
     ),
     (
@@ -176,7 +178,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "investigational_agent": frozenset({"clin", "inve"}),
     "radiotherapy": frozenset({"irra", "radi"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster", "horm"}),
-    "immunosuppression": frozenset({"immu", "gvhd"}),
+    "immunosuppression": frozenset({"immu", "gvhd", "anti", "thym", "atg"}),
     "chemotherapy": frozenset(
         {"chem", "hydr", "syst", "neop", "tumo", "canc", *_CHEMO_DRUG_PREFIXES}
     ),
@@ -204,7 +206,7 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
         "systemic",
         *_CHEMO_DRUGS,
     ),
-    "immunosuppression": ("immunosuppress", "gvhd", "graft"),
+    "immunosuppression": ("immunosuppress", "gvhd", "graft", "thymocyte", "atg", "immune"),
     "radiotherapy": ("radiotherap", "radiation", "irradiation"),
 }
 LITERALS = {i: _LITERAL_OF[t[0]] for i, t in enumerate(COMPILED) if t[0] in _LITERAL_OF}

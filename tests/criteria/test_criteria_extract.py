@@ -1665,6 +1665,32 @@ def test_an_age_that_says_who_consents_is_not_an_age_limit() -> None:
             "inclusion",
             ("logistics", "", ""),
         ),
+        (
+            "Anti-thymocyte globulin (ATG) or Alemtuzumab in the 4 weeks preceding infusion.",
+            "exclusion",
+            ("prior_therapy", "immunosuppression", "excluded"),
+        ),
+        (
+            "Known leptomeningeal disease or spinal cord compression",
+            "exclusion",
+            ("condition", "cns_involvement", ""),
+        ),
+        ("Normal liver and kidney function;", "inclusion", ("condition", "organ_dysfunction", "")),
+        (
+            "Suffering severe cardiovascular or respiratory disease",
+            "exclusion",
+            ("condition", "pulmonary_disease", ""),
+        ),
+        (
+            "Suffering severe cardiovascular or respiratory disease",
+            "exclusion",
+            ("condition", "cardiac_disease", ""),
+        ),
+        (
+            "History of transplant are eligible if there is no evidence of active GVHD",
+            "inclusion",
+            ("condition", "active_gvhd", ""),
+        ),
     ],
 )
 def test_wordings_met_in_held_out_rounds(
