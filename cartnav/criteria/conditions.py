@@ -42,7 +42,8 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "active_infection",
-        r"active\s+(?:[\w-]+\s+){0,3}?infections?|infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
+        r"active\s+(?:[\w-]+\s+){0,3}?infections?|active\s+infectious\s+(?:[\w-]+\s+){0,3}?diseases?|"
+        r"infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
         r"intravenous\s+)?(?:treatment|therapy|antibiotics)|"
         r"(?:severe|serious|intercurrent)\s+(?:(?:acute|active|intercurrent|systemic|bacterial|viral|"
         r"fungal|or|and|/)\s+){0,3}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?",
@@ -280,9 +281,10 @@ _ALLOWANCE_RE = re.compile(
 )
 _ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory")
 _ORGAN_WORDS = r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|bone\s+marrow)"
+_ORGAN_JOIN = r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*"
 _ADEQUATE_ORGANS_RE = re.compile(
     r"\b(?:adequate|normal|sufficient|satisfactory)\s+(?:(?:[\w-]+\s+){0,4}?(?:major\s+|vital\s+|"
-    rf"end[- ])?organ|{_ORGAN_WORDS}(?:\s*(?:,|and|or|/)\s*{_ORGAN_WORDS})*)\s+functions?\b"
+    rf"end[- ])?organ|{_ORGAN_WORDS}(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*)\s+functions?\b"
 )
 _DEFINED_NEXT_RE = re.compile(r"\s*(?:,\s*)?(?:as\s+)?(?:defined|follows|below|:)")
 _CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)")

@@ -176,6 +176,8 @@ THERAPY = frozenset(
 PERFORMANCE = frozenset({"karn", "lans", "kps", "lps", "ecog", "east", "zubr"})
 LABS = frozenset(
     {
+        "prot",
+        "pt",
         "crea",
         "clea",
         "crcl",

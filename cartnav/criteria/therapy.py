@@ -43,7 +43,8 @@ _STUDY_BEFORE_RE = re.compile(
     r"(?:the\s+)?(?:study\s+|planned\s+|scheduled\s+|first\s+)?(?:[\w-]+\s+)?$"
 )
 _STUDY_AFTER_RE = re.compile(
-    r"[\s-]*(?:cells?\s+|t[- ]cells?\s+|products?\s+)?(?:infusion|administration|manufactur\w*|"
+    r"[\s-]*(?:\w*leucel\s*)?(?:\([^()]{0,20}\)\s*)?(?:cells?\s+|t[- ]cells?\s+|products?\s+)?"
+    r"(?:infusion|administration|manufactur\w*|"
     r"treatment\s+in\s+this|apheresis|collection|reinfusion)"
 )
 _ALLOWED_RE = re.compile(
@@ -121,8 +122,13 @@ _STRONG_CUE_RE = re.compile(
     r"failure\s+of|refractory\s+to|relapsed?|have\s+had|has\s+had|had)\b"
 )
 _REQUIRING_RE = re.compile(
-    r"\b(?:requir(?:ing|es?)|need(?:ing|s)?|should\s+receive)\s+(?:the\s+use\s+of\s+|"
+    r"\b(?:requir(?:ing|es?|ed)|need(?:ing|s|ed)?|should\s+receive)\s+(?:the\s+use\s+of\s+|"
     r"systemic\s+(?:administration\s+of\s+)?|urgent\s+)?$"
+)
+_PAST_CUE_RE = re.compile(r"\b(?:prior|previous(?:ly)?|history\s+of|received|treated\s+with)\b")
+_GVHD_AFTER_RE = re.compile(
+    r"(?:gvhd|graft[- ]+(?:versus|vs\.?)[- ]+host\s+disease)\s*(?:\(gvhd\)\s*)?(?:after|following|"
+    r"post)[- ]?\s*$"
 )
 _WHO_REQUIRE_RE = re.compile(  # "patients requiring ... therapy": the therapy is the point
     r"\b(?:patients?|subjects?|participants?|those|individuals?)\s+(?:who\s+)?"
@@ -375,6 +381,9 @@ def _constraint(
         return None  # "toxicity of previous anti-tumour therapy has not resolved": recovery
     if name == "chemotherapy" and _STUDY_CHEMO_RE.search(before[-30:]):
         return None  # "conditioning / lymphodepleting chemotherapy": the study's own regimen
+    own = _STUDY_AFTER_RE.match(folded, end, s_end)
+    if name == "car_t" and own and not _PAST_CUE_RE.search(before[-30:]):
+        return None  # "... through 6 months after brexucabtagene (KTE-X19) infusion": this study's
     if name == "car_t" and not _STRONG_CUE_RE.search(before[-50:]):
         return None  # CAR-T named without a past-treatment cue is usually the study's own
     if _PLANNED_RE.search(before):
@@ -385,6 +394,8 @@ def _constraint(
         return None  # "transplant recipients with active GVHD": who the item is about
     if kind == "exclusion" and _WITH_TOXICITY_RE.match(folded, end, min(s_end, end + 60)):
         return None  # "prior CD19 therapy with grade 4 toxicity": excludes only that history
+    if name.endswith("hsct") and _GVHD_AFTER_RE.search(before[-40:]):
+        return None  # "GVHD after allo-HSCT": the transplant only says where the GVHD comes from
     if strict and _REQUIRING_RE.search(before[-60:]) and not _WHO_REQUIRE_RE.search(before[-40:]):
         return None  # "pneumonitis requiring steroids": the item is about the condition
     within = _days(timing["within_days"], s_start, s_end, start)

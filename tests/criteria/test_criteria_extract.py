@@ -1666,6 +1666,16 @@ def test_an_age_that_says_who_consents_is_not_an_age_limit() -> None:
             ("logistics", "", ""),
         ),
         (
+            "Active infectious bacterial or viral disease requiring IV anti-microbials.",
+            "exclusion",
+            ("condition", "active_infection", ""),
+        ),
+        (
+            "Adequate renal, hepatic, pulmonary, and cardiac function.",
+            "inclusion",
+            ("condition", "organ_dysfunction", ""),
+        ),
+        (
             "Anti-thymocyte globulin (ATG) or Alemtuzumab in the 4 weeks preceding infusion.",
             "exclusion",
             ("prior_therapy", "immunosuppression", "excluded"),
@@ -1716,3 +1726,23 @@ def test_more_lab_and_status_wordings() -> None:
         "Subjects with a history of a single allogeneic stem cell transplantation are excluded if:"
     )
     assert "prior_therapy" not in {c.type for c in extract_constraints(heading, "exclusion")}
+
+
+def test_gvhd_after_transplant_needing_immunosuppression_is_about_the_gvhd() -> None:
+    text = "Patients with GVHD after allo-HSCT who needed immunosuppressive agents ;"
+    found = extract_constraints(text, "exclusion")
+    assert "prior_therapy" not in {c.type for c in found}
+
+
+def test_the_studys_own_product_in_a_contraception_item_is_not_prior_car_t() -> None:
+    text = (
+        "not willing to use birth control through 6 months after conditioning chemotherapy or "
+        "brexucabtagene autoleucel\n   (KTE-X19) infusion, whichever is longer."
+    )
+    assert "prior_therapy" not in {c.type for c in extract_constraints(text, "exclusion")}
+
+
+def test_prothrombin_time_is_a_lab() -> None:
+    text = "Prothrombin time and activated partial thromboplastin time < 2 times of ULN"
+    labs = {c.attrs["analyte"] for c in extract_constraints(text, "inclusion") if c.type == "lab"}
+    assert "pt" in labs
