@@ -34,6 +34,7 @@ _OTHER_NAMES = {
     "hemoglobin": "haemoglobin",
     "inr": "INR (clotting)",
     "aptt": "aPTT (clotting)",
+    "pt": "prothrombin time (clotting)",
 }
 _UNIT_WORDS = {
     "x_uln": " × ULN",
