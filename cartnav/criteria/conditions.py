@@ -251,24 +251,9 @@ def find_conditions(
     if "active_gvhd" in labels and "gvhd" in labels:
         out = [c for c in out if c.attrs["condition"] != "gvhd"]
     if "uncontrolled_infection" in labels and "active_infection" not in labels:
-        # "infection uncontrolled or requiring systemic treatment": both
-        requiring = _OR_REQUIRING_RE.search(folded)
-        if requiring is not None and not in_exception(exceptions, requiring.start()):
-            attrs = {"condition": "active_infection", "negated": False}
-            out.append(Constraint("condition", attrs, (requiring.start(), requiring.end())))
-            labels.add("active_infection")
-    if "uncontrolled_infection" in labels and "active_infection" not in labels:
-        both = _ACTIVE_OR_UNCONTROLLED_RE.search(folded)
-        # "active or uncontrolled infection" names two; "severe, uncontrolled active infection"
-        # (adjectives in a row) names one, the uncontrolled one
-        if (
-            both is not None
-            and _ALTERNATIVE_RE.search(both.group())
-            and not in_exception(exceptions, both.start())
-        ):
-            negated = negated_before(folded, both.start(), 30)
-            attrs = {"condition": "active_infection", "negated": negated}
-            out.append(Constraint("condition", attrs, (both.start(), both.end())))
+        also_active = _also_active_infection(folded, exceptions)
+        if also_active is not None:
+            out.append(also_active)
     return out
 
 
@@ -325,6 +310,30 @@ def _defined_by_cns3(c: Constraint, found: list[Constraint], folded: str) -> boo
     if c.attrs["condition"] not in ("cns_involvement", "active_cns_disease"):
         return False
     return _DEFINED_AS_RE.match(folded, c.span[1]) is not None
+
+
+def _also_active_infection(
+    folded: str, exceptions: list[tuple[int, int, int]]
+) -> Constraint | None:
+    """The active infection an item names beside an uncontrolled one: "infection uncontrolled or
+    requiring systemic treatment", "active or uncontrolled infection" (but "severe, uncontrolled
+    active infection", adjectives in a row, names one, the uncontrolled one)."""
+    requiring = _OR_REQUIRING_RE.search(folded)
+    if requiring is not None and not in_exception(exceptions, requiring.start()):
+        attrs = {"condition": "active_infection", "negated": False}
+        return Constraint("condition", attrs, (requiring.start(), requiring.end()))
+    both = _ACTIVE_OR_UNCONTROLLED_RE.search(folded)
+    if (
+        both is not None
+        and _ALTERNATIVE_RE.search(both.group())
+        and not in_exception(exceptions, both.start())
+    ):
+        attrs = {
+            "condition": "active_infection",
+            "negated": negated_before(folded, both.start(), 30),
+        }
+        return Constraint("condition", attrs, (both.start(), both.end()))
+    return None
 
 
 _OR_REQUIRING_RE = re.compile(

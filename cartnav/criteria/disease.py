@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cartnav.criteria.gates import TermIndex
-from cartnav.criteria.negation import negated_before_words
+from cartnav.criteria.negation import in_exception, negated_before_words
 from cartnav.criteria.prefilter import with_first_chars
 from cartnav.criteria.text import has_any
 from cartnav.domain.criterion import Constraint
@@ -219,7 +219,8 @@ def find_disease(
             continue  # "(unless it is due to CLL ...)": the disease only explains an exception
         if _INVOLVEMENT_OF_RE.search(folded, max(0, start - 30), start):
             continue  # "meningeal involvement of MM": a site the disease reached (a condition)
-        negated = any(kw <= start < stop for kw, _, stop in exceptions) or _negated(folded, start)
+        # a "non-" prefix of another word ("non-squamous") is not a negation
+        negated = in_exception(exceptions, start) or negated_before_words(folded, start, 25)
         if name == "B-ALL!":
             name, negated = "B-ALL", True  # "non-B cell acute leukemia"
         key = (name, negated)
@@ -231,11 +232,6 @@ def find_disease(
 
 
 _INVOLVEMENT_OF_RE = re.compile(r"(?:involvement|infiltration)\s+(?:by|of|with)\s+(?:the\s+)?$")
-
-
-def _negated(folded: str, start: int) -> bool:
-    """Negation before a disease name; a "non-" prefix of another word ("non-squamous") is not."""
-    return negated_before_words(folded, start, 25)
 
 
 _ASIDE_RE = re.compile(r"\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|such\s+as|including|for\s+example)")

@@ -16,7 +16,7 @@ from cartnav.criteria.antigen import find_antigen
 from cartnav.criteria.conditions import find_conditions, find_consent, find_logistics
 from cartnav.criteria.disease import find_disease
 from cartnav.criteria.labs import find_labs
-from cartnav.criteria.negation import before_exception, exception_ranges
+from cartnav.criteria.negation import before_exception, exception_ranges, in_exception
 from cartnav.criteria.performance import find_performance
 from cartnav.criteria.status import find_status
 from cartnav.criteria.text import fold
@@ -98,9 +98,7 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         # "other malignancies, other than MM": the trial's own disease excepted from another
         # cancer, not a statement about the patient's diagnosis
         found = [
-            c
-            for c in found
-            if not (c.type == "disease" and any(kw <= c.span[0] < end for kw, _, end in exceptions))
+            c for c in found if not (c.type == "disease" and in_exception(exceptions, c.span[0]))
         ]
     sites = [c.span for c in found if c.attrs.get("status") in _SITE_STATUSES]
     if sites:
@@ -176,7 +174,7 @@ def _inside_exception(c: Constraint, exceptions: list[tuple[int, int, int]]) -> 
         return False  # diseases in an exception clause are kept, marked negated
     if c.type == "prior_therapy" and c.attrs.get("requirement") == "allowed":
         return False  # "other than blinatumomab": the therapy extractor made it an allowance
-    return any(kw <= c.span[0] < end for kw, _, end in exceptions)
+    return in_exception(exceptions, c.span[0])
 
 
 def _mark_exception(

@@ -219,8 +219,9 @@ _WORD_NUM_RE = with_first_chars(
 )
 
 
-_EXCEPTION_LIMIT_RE = re.compile(r"gilbert|metastas|hemoly|haemoly")
-_EXCEPTION_BEFORE_RE = re.compile(r"(?:gilbert|metastas|hemoly|haemoly)[^;)）]*$")
+_EXCEPTION_WORDS = r"(?:gilbert|metastas|hemoly|haemoly)"  # limits that apply to an exception
+_EXCEPTION_LIMIT_RE = re.compile(_EXCEPTION_WORDS)
+_EXCEPTION_BEFORE_RE = re.compile(rf"{_EXCEPTION_WORDS}[^;)）]*$")
 _CSF_RE = re.compile(r"\bcsf\b|cerebr(?:o|al)\s*-?\s*spinal|spinal\s+fluid|\bcns\b")
 
 

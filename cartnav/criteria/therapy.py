@@ -396,13 +396,14 @@ def _constraint(
         return None  # "prior CD19 therapy with grade 4 toxicity": excludes only that history
     if name.endswith("hsct") and _GVHD_AFTER_RE.search(before[-40:]):
         return None  # "GVHD after allo-HSCT": the transplant only says where the GVHD comes from
-    if strict and _REQUIRING_RE.search(before[-60:]) and not _WHO_REQUIRE_RE.search(before[-40:]):
+    who_requires = _WHO_REQUIRE_RE.search(before[-40:]) is not None  # "patients requiring ..."
+    if strict and _REQUIRING_RE.search(before[-60:]) and not who_requires:
         return None  # "pneumonitis requiring steroids": the item is about the condition
     within = _days(timing["within_days"], s_start, s_end, start)
     since = _days(timing["min_days_since"], s_start, s_end, start)
     cue = (
         _CUE_BEFORE_RE.search(before[-45:]) is not None
-        or _WHO_REQUIRE_RE.search(before[-40:]) is not None  # "patients requiring ... therapy"
+        or who_requires
         or _CUE_AFTER_RE.match(after) is not None
         or (listed and kind == "exclusion")  # "glucocorticoids ... or other immunosuppressants"
     )
