@@ -511,6 +511,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"parser raised on {len(errors)} items (see --errors)")
         if split is None:
             print(f"split recall: skipped ({shared_data} not found)")
+        elif split[1] == 0:
+            print("split recall: no legacy XML items in this set")
         else:
             found, total, _lost = split
             print(

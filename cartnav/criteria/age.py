@@ -43,6 +43,7 @@ _SKIP_CONTEXT_RE = re.compile(
 _SKIP_CONTEXT_RE = with_first_chars(_SKIP_CONTEXT_RE)  # same matches, quicker scan
 _OTHER_UNIT_RE = re.compile(r"\s*(?:kg|g\b|%|mg|cm|m2|m\b|/|x\b|times|cells|days?|weeks?|hours?)")
 _REPRODUCTIVE_RE = re.compile(r"menopaus|menarche|amenorrh|wocbp|reproductive\s+potential")
+_AND_RE = re.compile(r"\s*,?\s*(?:and|but)?\s*")
 _AGE_RIGHT_BEFORE_RE = re.compile(r"\bage[sd]?\s*:?\s*$")
 _SPECIAL_RE = re.compile(rf"\bage\s+(?P<a>{NUM})\b.{{0,80}}?\bto\s+age\s+(?P<b>{NUM})\b", re.S)
 
@@ -107,7 +108,12 @@ def find_age(folded: str) -> list[Constraint]:
     if not spans:
         for m in _BOUND_RE.finditer(folded, 0, limit):
             unit = m.group("u")
-            if unit is None and not _AGE_CUE_RE.search(folded, max(0, m.start() - 20), m.end()):
+            chained = bool(spans) and _AND_RE.fullmatch(folded, spans[-1][1], m.start()) is not None
+            if (
+                unit is None
+                and not chained  # "greater than 2 years and less than 80": the same age
+                and not _AGE_CUE_RE.search(folded, max(0, m.start() - 20), m.end())
+            ):
                 continue
             at_start = m.start() - lead <= 4 and _is_years(unit)
             if not _has_cue(folded, m.start(), m.end(), m.group("old"), at_start):

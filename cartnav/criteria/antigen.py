@@ -19,8 +19,26 @@ _NAME_RE = re.compile(
     r"(?<![a-z0-9])cd\s?-?(?P<cd>\d{1,3}[a-z]?)(?![\d])|"
     r"(?P<cll>\bcll[- ]?1\b|\bclec12a\b)|"
     r"(?P<bcma>\bbcma\b)|(?P<gprc>\bgprc5d\b)|(?P<ror>\bror1\b)|(?P<muc>\bmuc[- ]?1\b)|"
-    r"(?P<kappa>\bkappa\b)"
+    r"(?P<kappa>\bkappa\b)|"
+    r"(?P<other>\bdll-?3\b|\bpd-?l1\b|\bher-?2\b|\bgd2\b|\bgpc-?3\b|\btrop-?2\b|\bpsma\b|"
+    r"\bb7-?h3\b|\bslamf7\b|\bcldn\s?18\.2\b|\bclaudin[- ]?18\.2\b|\bmesothelin\b|\bmsln\b)"
 )
+# canonical spellings of the solid-tumour and other antigens matched by the "other" group
+_OTHER_NAMES = {
+    "dll3": "DLL3",
+    "pdl1": "PD-L1",
+    "her2": "HER2",
+    "gd2": "GD2",
+    "gpc3": "GPC3",
+    "trop2": "TROP2",
+    "psma": "PSMA",
+    "b7h3": "B7-H3",
+    "slamf7": "SLAMF7",
+    "cldn18.2": "CLDN18.2",
+    "claudin18.2": "CLDN18.2",
+    "mesothelin": "MSLN",
+    "msln": "MSLN",
+}
 _JOIN_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|and\s*/\s*or|and\s+or|or|and|&|、)\s*")
 _POS_AFTER_RE = re.compile(
     r"\)?\s*(?:\(\+\)|\+|[- ]?pos(?:i?tive|tivity)?\b|[- ]?express(?:ing|ion|ed)\b|阳性|表达|"
@@ -56,6 +74,9 @@ _PCT_NEAR_RE = re.compile(r"[.;](?:\s|$)")
 def _canonical(m: re.Match[str]) -> str:
     if m.group("cd"):
         return "CD" + m.group("cd").upper()
+    if m.group("other"):
+        key = re.sub(r"[\s-]", "", m.group("other"))
+        return _OTHER_NAMES.get(key, key.upper())
     for group, name in (
         ("cll", "CLL1"),
         ("bcma", "BCMA"),

@@ -38,13 +38,17 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+(?:[\w-]+,?\s+){0,4}?"
         r"infections?|infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
         r"(?:uncontrolled|not\s+controlled)|"
-        r"infect\w*\s+(?:[\w,-]+\s+){0,8}?(?:difficult|hard)\s+to\s+control",
+        r"infect\w*\s+(?:[\w,-]+\s+){0,8}?(?:difficult|hard)\s+to\s+control|"
+        # "uncontrolled, symptomatic, intercurrent illness including but not limited to infection"
+        r"(?:uncontrolled|not\s+controlled)\W+(?:[\w-]+\W+){0,3}?(?:illness|disease|condition)s?"
+        r"\W+(?:including|such\s+as)(?:\s+but\s+not\s+limited\s+to)?\W+(?:[\w-]+\s+){0,2}?"
+        r"infections?",
     ),
     (
         "active_infection",
         r"active\s+(?:[\w-]+\s+){0,3}?infections?|active\s+infectious\s+(?:[\w-]+\s+){0,3}?diseases?|"
         r"infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
-        r"intravenous\s+)?(?:treatment|therapy|antibiotics)|"
+        r"intravenous\s+)?(?:treatment|therapy|antibiotics|antimicrobials|antifungals|antivirals)|"
         r"(?:severe|serious|intercurrent)\s+(?:(?:acute|active|intercurrent|systemic|bacterial|viral|"
         r"fungal|or|and|/)\s+){0,3}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?",
     ),
@@ -85,7 +89,11 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"myocardial\s+infarction|myo-?infarction|arrh?ythmias?|congestive\s+heart|"
         r"cardiovascular\s+(?:disease|dysfunction)|unstable\s+angina|"
         r"(?:acute\s+)?coronary\s+(?:syndrome|artery\s+disease|heart\s+disease)|"
-        r"pericardial\s+effusions?",
+        r"pericardial\s+effusions?|"
+        r"(?:ecg|electrocardiogra\w*|conduction|rhythm)\s+(?:[\w,]+\s+){0,3}?abnormalit\w*|"
+        r"abnormalit\w*\s+(?:in|of|on)\s+(?:the\s+)?(?:ecg|electrocardiogra\w*)|"
+        r"bundle\s+branch\s+block|atrioventricular\s+block|\bav\s+block|"
+        r"(?:uncontrolled|poorly\s+controlled|severe|malignant)\s+(?:arterial\s+)?hypertension",
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
     ("allergy", r"allerg\w+|hypersensitivity|anaphyla\w+"),
@@ -109,11 +117,12 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "pulmonary_disease",
         r"(?:pulmonary|lung|respiratory)\s+(?:disease|failure|insufficiency|dysfunction|fibrosis)|"
-        r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b|pleural\s+effusions?",
+        r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b|pleural\s+effusions?|"
+        r"(?:pulmonary|lung)\s+interstitial\s+disease|pneumonitis",
     ),
     (
         "substance_abuse",
-        r"(?:drug|alcohol|substance)\s*(?:/\s*\w+\s*)?(?:abuse|addiction|dependence|misuse)|"
+        r"(?:drugs?|alcohol|substances?)\s*(?:/\s*\w+\s*)?(?:abuse|addiction|dependence|misuse)|"
         r"\balcoholism\b",
     ),
     ("metabolic_disease", r"metabolic\s+(?:disease|disorder)s?"),
@@ -127,7 +136,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"central\s+nervous\s+system\s+(?:diseases|disorders?)|"
         r"(?:disease|disorder)s?\s+(?:in|of)\s+(?:the\s+)?central\s+nervous\s+system|"
         r"(?:peripheral\s+)?neuropath(?:y|ies)|\bstrokes?\b|cerebrovascular\s+(?:accident|disease|"
-        r"ischa?emia|events?)",
+        r"ischa?emia|events?)|\bmigraines?\b|dementia|parkinson'?s?\s+disease|"
+        r"multiple\s+sclerosis|myasthenia",
     ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
@@ -148,7 +158,21 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
     "autoimmune_disease": frozenset({"auto"}),
     "cardiac_disease": frozenset(
-        {"angi", "arrh", "arry", "card", "hear", "myo", "myoc", "coro", "peri"}
+        {
+            "angi",
+            "arrh",
+            "arry",
+            "card",
+            "hear",
+            "myo",
+            "myoc",
+            "coro",
+            "peri",
+            "ecg",
+            "elec",
+            "abno",
+        }
+        | {"rhyt", "bund", "atri", "av", "hype"}
     ),
     "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
     "allergy": frozenset({"alle", "anap", "hype"}),
@@ -156,12 +180,14 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "cns2": frozenset({"cns"}),
     "immunodeficiency": frozenset({"immu"}),
     "liver_disease": frozenset({"live", "cirr"}),
-    "neurological_disorder": frozenset({"neur", "nerv", "stro", "cere"}),
+    "neurological_disorder": frozenset(
+        {"neur", "nerv", "stro", "cere", "migr", "deme", "park", "scle", "myas"}
+    ),
     "htlv1": frozenset({"htlv", "huma"}),
     "ebv": frozenset({"ebv", "epst"}),
     "cmv": frozenset({"cmv", "cyto"}),
     "thrombosis": frozenset({"thro", "embo", "deep", "dvt"}),
-    "pulmonary_disease": frozenset({"pulm", "lung", "resp", "inte", "copd", "pleu"}),
+    "pulmonary_disease": frozenset({"pulm", "lung", "resp", "inte", "copd", "pleu", "pneu"}),
     "substance_abuse": frozenset({"drug", "alco", "subs"}),
     "metabolic_disease": frozenset({"meta"}),
     "genetic_disease": frozenset({"gene", "here"}),
@@ -173,7 +199,7 @@ _CONSENT_RE = with_first_chars(
         r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
         r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
         r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
-        r"comply\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
+        r"comply\s+with|complying\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
         r"\bcomplian(?:ce|t)\b"
     )
 )
@@ -227,6 +253,10 @@ def find_conditions(
             label = _refine(folded, name, start, end)
             if label is None or label in seen:
                 continue
+            if _USED_TO_TREAT_RE.search(folded, max(0, start - 40), start) or (
+                "(" in folded and _uses_of_therapy(folded, start)
+            ):
+                continue  # "radiosensitizers used to treat brain metastases": a drug's use
             negated = negated_before(folded, start, 30) or negated_after(folded, end)
             if label == "pregnancy" and "test" in folded[end : end + 8]:
                 negated = "negativ" in folded[max(0, start - 25) : end + 80] or negated
@@ -242,6 +272,16 @@ def find_conditions(
             # "adequate organ function": no organ dysfunction ("... as defined by:" is a heading)
             attrs = {"condition": "organ_dysfunction", "negated": True}
             out.append(Constraint("condition", attrs, (adequate.start(), adequate.end())))
+    if not out:
+        graded = _GRADED_ORGAN_RE.match(folded)
+        if graded is not None:  # "heart: Grade II and above", a sub-item of an organ failure list
+            attrs = {"condition": "organ_dysfunction", "negated": False}
+            out.append(Constraint("condition", attrs, (graded.start(), graded.end())))
+    if "," in folded and _LIST_NOUN_RE.search(folded):
+        for c in _organ_adjective_list(folded, exceptions):
+            if c.attrs["condition"] not in seen:
+                seen.add(c.attrs["condition"])
+                out.append(c)
     if out and _ALLOWANCE_RE.search(folded):
         out = [c for c in out if not _allowed_here(folded, c.span[0])]
     labels = {c.attrs["condition"] for c in out}
@@ -257,12 +297,102 @@ def find_conditions(
     return out
 
 
+_ORGAN_ADJECTIVES = {
+    "cardiac": "cardiac_disease",
+    "heart": "cardiac_disease",
+    "cardiovascular": "cardiac_disease",
+    "hepatic": "liver_disease",
+    "liver": "liver_disease",
+    "pulmonary": "pulmonary_disease",
+    "lung": "pulmonary_disease",
+    "respiratory": "pulmonary_disease",
+    "neurological": "neurological_disorder",
+    "neurologic": "neurological_disorder",
+    "autoimmune": "autoimmune_disease",
+    "metabolic": "metabolic_disease",
+}
+_LIST_NOUN_RE = re.compile(r"\s(?:diseases?|disorders?|illness(?:es)?|conditions?|dysfunctions?)\b")
+_TOKEN_RE = re.compile(r"[a-z]+(?:-[a-z]+)*|,|/")
+_CONJUNCTIONS = frozenset({"or", "and"})
+
+
+def _organ_adjective_list(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+    """ "cardiac, renal, hepatic, pulmonary or neurological diseases": a condition per organ.
+
+    Read backwards from each noun over at most 25 tokens (linear in the text: a regex over
+    the comma list would retry it from every word)."""
+    out: list[Constraint] = []
+    for noun in _LIST_NOUN_RE.finditer(folded):
+        lo = max(0, noun.start() - 240)
+        tokens = [(t.group(), t.start()) for t in _TOKEN_RE.finditer(folded, lo, noun.start())]
+        words = _listed_words(tokens[-25:])
+        if len(words) < 3:
+            continue
+        first = words[0][1]
+        if exceptions and in_exception(exceptions, first):
+            continue
+        negated = negated_before(folded, first, 30)
+        for word, pos in words:
+            label = _ORGAN_ADJECTIVES.get(word)
+            if label is not None and all(c.attrs["condition"] != label for c in out):
+                attrs = {"condition": label, "negated": negated}
+                out.append(Constraint("condition", attrs, (pos, pos + len(word))))
+    return out
+
+
+def _listed_words(tokens: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The words of "a, b, c(,) or d" ending ``tokens``, first to last; [] if they are not one."""
+    if len(tokens) < 2 or tokens[-1][0] in (",", "/") or tokens[-2][0] not in _CONJUNCTIONS:
+        return []
+    words = [tokens[-1]]
+    k = len(tokens) - 3
+    if k >= 0 and tokens[k][0] == ",":  # the serial comma
+        k -= 1
+    while k >= 0 and tokens[k][0] not in (",", "/") and tokens[k][0] not in _CONJUNCTIONS:
+        words.append(tokens[k])
+        if k == 0 or tokens[k - 1][0] != ",":
+            break
+        k -= 2
+    return words[::-1]
+
+
+_USED_TO_TREAT_RE = re.compile(
+    r"\b(?:used|given|administered|indicated|approved)\s+(?:to\s+treat|for\s+(?:the\s+)?"
+    r"(?:treatment|management)\s+of|for)\s+(?:\w+\s+){0,2}?$|"
+    # "radiotherapy or surgery for brain metastases was completed": what a treatment was for
+    r"\b(?:radiotherapy|radiation|surgery|resection|therapy|treatment)\s+(?:for|of)\s+$|"
+    # "If organ dysfunction links to the disease, ...": a condition of what follows
+    r"(?:^|[.;,]\s*)if\s+$"
+)
+_USES_OPEN_RE = re.compile(
+    r"(?:therap\w*|treatments?|drugs?|medications?|agents?)\s*\(\s*(?:such\s+as|e\.?\s?g\.?|"
+    r"for\s+example)[\s,:]"
+)
+
+
+def _uses_of_therapy(folded: str, start: int) -> bool:
+    """ "long-term immunosuppressive therapy (such as allergies, autoimmune diseases, GVHD)": the
+    diseases are what the therapy is for, not the patient's conditions."""
+    open_p = folded.rfind("(", max(0, start - 120), start)
+    if open_p < 0 or folded.rfind(")", open_p, start) >= 0:
+        return False
+    return _USES_OPEN_RE.search(folded, max(0, open_p - 30), open_p + 16) is not None
+
+
+_GRADED_ORGANS = ("heart", "cardiac", "lung", "pulmonary", "liver", "hepatic", "kidney", "renal")
+_GRADED_ORGAN_RE = re.compile(
+    rf"\s*(?:{'|'.join(_GRADED_ORGANS)})\s*:\s*(?:[a-z]+\s+){{0,3}}?"
+    r"(?:grades?|class|stages?|child|insufficiency|failure|hypofunction)\b"
+)
+
+
 # "Subjects with CNS disease are eligible", "HIV-positive patients may be enrolled if ...": the
 # item allows the condition, so it is neither required nor excluded (the item stays unknown)
 _ALLOWANCE_RE = re.compile(
     r"\b(?:(?:is|are)\s+(?:also\s+)?eligible(?!\s+(?:for|to\s+receive))|may\s+(?:also\s+)?(?:be\s+)?(?:enrolled|included|"
     r"eligible|participate)|can\s+(?:also\s+)?be\s+(?:enrolled|included)|(?<!not\s)(?:is|are)\s+"
-    r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate))"
+    r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate)|"
+    r"(?:is|are)\s+not\s+(?:exclusionary|excluded|an?\s+exclusion))"
 )
 _ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory")
 _ORGAN_WORDS = r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|bone\s+marrow)"
@@ -271,7 +401,9 @@ _ADEQUATE_ORGANS_RE = re.compile(
     r"\b(?:adequate|normal|sufficient|satisfactory)\s+(?:(?:[\w-]+\s+){0,4}?(?:major\s+|vital\s+|"
     rf"end[- ])?organ|{_ORGAN_WORDS}(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*)\s+functions?\b"
 )
-_DEFINED_NEXT_RE = re.compile(r"\s*(?:,\s*)?(?:as\s+)?(?:defined|follows|below|:)")
+_DEFINED_NEXT_RE = re.compile(
+    r"\s*(?:,\s*)?(?:as\s+)?(?:defined|follows|below|described|listed|specified|:)"
+)
 _CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)")
 
 
@@ -301,7 +433,7 @@ def _allowed_here(folded: str, pos: int) -> bool:
 
 _DEFINED_AS_RE = re.compile(
     r"[\s,]*(?:[\w,]+\s+){0,4}?(?:\(|defined\s+(?:as|by)|i\.?e\.?|that\s+is)\s*"
-    r"(?:\w+\s+){0,1}?cns[- ]?3"
+    r"(?:\w+\s+){0,1}?cns[- ]?(?:grade\s+|status\s+)?(?:3|iii)\b"
 )
 
 
@@ -337,7 +469,7 @@ def _also_active_infection(
 
 
 _OR_REQUIRING_RE = re.compile(
-    r"infections?\s+(?:\w+\s+){0,2}?or\s+requiring\s+(?:systemic\s+|iv\s+|intravenous\s+)?"
+    r"infections?\s+(?:\w+\s+){0,3}?or\s+requiring\s+(?:systemic\s+|iv\s+|intravenous\s+)?"
     r"(?:treatment|therapy|antibiotics|antimicrobials)"
 )
 _ALTERNATIVE_RE = re.compile(r"\bor\b|/")
@@ -351,7 +483,9 @@ _ACTIVE_OR_UNCONTROLLED_RE = re.compile(
 def _refine(folded: str, name: str, start: int, end: int) -> str | None:
     before = folded[max(0, start - 25) : start]
     if name == "gvhd":
-        if _GVHD_THERAPY_RE.search(before) or re.match(r"\s*(?:therap|prophyla)", folded[end:]):
+        if _GVHD_THERAPY_RE.search(before) or re.match(
+            r"\s*(?:therap|prophyla|recurren)", folded[end:]
+        ):
             return None
         if _GVHD_FOR_RE.search(folded[max(0, start - 70) : start]):
             return None  # "(GVHD)" after "drugs used for graft-versus-host disease"

@@ -46,7 +46,10 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\bb[- ]?(?:precursor|lineage|cell)\s+all\b|"
         r"cd19\s*(?:\+|-?positive|-?pos\b)\s*(?:b[- ]cell\s+)?(?:acute\s+)?"
         rf"{_LYMPHOBLASTIC}\s+{_LEUK}|"
-        r"\bb[- ]?lymphoblastic\s+leu[ck]a?emia",
+        r"\bb[- ]?lymphoblastic\s+leu[ck]a?emia|"
+        # "acute lymphocyte leukemia with CD19 positive": the CD19+ ALL of the guideline
+        rf"(?:acute\s+)?{_LYMPHOBLASTIC}\s+{_LEUK}(?=\s*(?:\(\w+\)\s*)?(?:with|that\s+is|which\s+is)"
+        r"\s+(?:a\s+)?cd19\s*(?:\+|-?positiv|express))",
     ),
     (
         "T-ALL",
@@ -70,7 +73,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "NHL",
         r"non[- ]?hodgkin'?s?\s+lymphomas?|b[- ]?cell\s+non[- ]?hodgkin|"
-        r"(?:indolent|aggressive|mature)\s+b[- ]?cell\s+lymphomas?|\bb[- ]cell\s+lymphomas?",
+        r"(?:indolent|aggressive|mature)\s+b[- ]?cell\s+lymphomas?|"
+        r"\bb[- ](?:cell|type)\s+lymphomas?",
     ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
     ("NSCLC", r"non[- ]?small[- ]cell\s+lung\s+(?:cancer|carcinoma)s?|\bnsclc\b"),
@@ -78,6 +82,10 @@ _PATTERNS: list[tuple[str, str]] = [
 # "ALL or lymphoma", "other CD19+ lymphoma": a bare "lymphoma" as a B-cell malignancy
 _BARE_LYMPHOMA_RE = re.compile(r"lymphomas?\b(?!\s+cells?\b)")  # "lymphoma cells": tumour cells
 _BARE_LYMPHOMA_CUE_RE = re.compile(r"(?:\bor|\band|/|cd19\s*\+|cd19[- ]positive)\s*$")
+# "lymphoma, myeloma or leukemia": a lymphoma listed beside other blood cancers
+_LISTED_AFTER_RE = re.compile(
+    r"\s*(?:,|/|\bor\b|\band\b)\s*(?:multiple\s+)?(?:myeloma|leu[ck]a?emia)"
+)
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MPAL": frozenset({"ambi", "biph", "mixe", "mpal", "phen"}),
     "Burkitt": frozenset({"burk"}),
@@ -185,8 +193,9 @@ def find_disease(
         found.append((m.start(), m.end(), name))
     if "lymp" in words and "lymphoma" in folded:
         for m in _BARE_LYMPHOMA_RE.finditer(folded):
-            if free(m.start(), m.end()) and _BARE_LYMPHOMA_CUE_RE.search(
-                folded, max(0, m.start() - 16), m.start()
+            if free(m.start(), m.end()) and (
+                _BARE_LYMPHOMA_CUE_RE.search(folded, max(0, m.start() - 16), m.start())
+                or _LISTED_AFTER_RE.match(folded, m.end())
             ):
                 taken.append((m.start(), m.end()))
                 found.append((m.start(), m.end(), "NHL"))

@@ -31,6 +31,10 @@ _CONSENT_AFTER_RE = re.compile(
     r"(?:ability|able|capable|willing)\s+to\s+(?:give|provide|sign|understand)"
 )
 _DIGIT_RE = re.compile(r"\d")
+_AGE_OF_LIMIT_RE = re.compile(
+    r"\s*(?:old|of\s+age)?\s*:\s*(?:maximum\s+|minimum\s+|max\.?\s+|min\.?\s+)?(?:serum\s+)?"
+    r"(?:creatinine|bilirubin|alt|ast|platelets?|hemoglobin|anc|gfr|crcl)"
+)
 
 
 def extract_constraints(
@@ -41,17 +45,17 @@ def extract_constraints(
     ``folded`` may pass ``fold(text)`` when the caller already has it (same length as ``text``).
     """
     try:
-        found = _extract(text, kind, folded)
+        found = [_trim(c, text) for c in _extract(text, kind, folded)]
     except Exception:  # pragma: no cover - a bug must not lose the item; it stays as text
         found = []
     if not found:
         return (Constraint("unknown", {}, (0, len(text))),)
-    found = [_trim(c, text) for c in found]
     return tuple(sorted(found, key=lambda c: (c.span[0], c.span[1], c.type)))
 
 
 def _trim(c: Constraint, text: str) -> Constraint:
-    start, end = c.span
+    """The span without surrounding whitespace (and never outside the text)."""
+    start, end = min(max(c.span[0], 0), len(text)), min(max(c.span[1], 0), len(text))
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -59,6 +63,12 @@ def _trim(c: Constraint, text: str) -> Constraint:
     if (start, end) == c.span:
         return c
     return Constraint(c.type, c.attrs, (start, end), c.alternative)
+
+
+_NAMED_HEART_DISEASE_RE = re.compile(
+    r"infarction|isch(?:a)?emi|arrh?ythmi|angina|coronary|cardiovascular\s+diseases?|"
+    r"bundle\s+branch|atrioventricular|heart\s+block|\becg\b|electrocardiogra"
+)
 
 
 def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Constraint]:
@@ -78,6 +88,7 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         if not gates.STATUS.isdisjoint(words)
         or "responsive" in folded
         or "residual disease" in folded
+        or "chemore" in folded
         else []
     )
     found += statuses
@@ -90,8 +101,19 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if (digits or "times" in folded) and (
         not gates.LABS.isdisjoint(words) or ("cd" in words and "count" in folded)
     ):
-        found += find_labs(text, folded, words, kind)
-    if not gates.CONDITIONS.isdisjoint(words) or ("live" in words and "liver dis" in folded):
+        labs = find_labs(text, folded, words, kind)
+        if labs:
+            # "between 6 and 10 years old: maximum serum creatinine 1.0 mg/dL": the age says
+            # which limit applies, it does not limit who may enrol
+            found = [
+                c for c in found if c.type != "age" or not _AGE_OF_LIMIT_RE.match(folded, c.span[1])
+            ]
+        found += labs
+    if (
+        not gates.CONDITIONS.isdisjoint(words)
+        or ("live" in words and "liver dis" in folded)
+        or ":" in folded[:12]
+    ):  # "kidney: ...", a sub-item of an organ list
         found += find_conditions(folded, exceptions, words)
     found = [c for c in found if not _inside_exception(c, exceptions)]
     if any(c.attrs.get("condition") == "other_malignancy" for c in found):
@@ -116,8 +138,11 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
             for c in found
             if not (c.attrs.get("condition") == "organ_dysfunction" and c.attrs.get("negated"))
         ]
-    if any(c.type == "lab" and c.attrs.get("analyte") in _HEART_LABS for c in found):
-        # "cardiac insufficiency, LVEF < 50%": the measurement is what can be checked
+    if any(
+        c.type == "lab" and c.attrs.get("analyte") in _HEART_LABS for c in found
+    ) and not _NAMED_HEART_DISEASE_RE.search(folded):
+        # "cardiac insufficiency, LVEF < 50%": the measurement is what can be checked (but not
+        # when the item also names heart diseases a measurement does not show: "infarction")
         found = [c for c in found if c.attrs.get("condition") != "cardiac_disease"]
     if exceptions:
         found = [_mark_exception(c, exceptions, folded) for c in found]
@@ -160,6 +185,8 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 def _therapy_words(folded: str, words: set[str]) -> bool:
     """Rarer therapy phrasings whose leading words are too common for the prefix gate."""
+    if "tinib" in folded:  # kinase inhibitors by name ("alectinib", "osimertinib")
+        return True
     if "syst" in words and ("systemic therap" in folded or "systemic treatment" in folded):
         return True
     if "anti" in words and ("neoplast" in folded or "tumo" in folded or "cancer" in folded):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from cartnav.criteria.drug_names import CHEMO_DRUG_PREFIXES
+
 _PREFIX_RE = re.compile(r"([a-z]{1,4})[a-z]*")  # the group: a word's first four letters
 
 AGE = frozenset({"age", "aged", "ages", "year", "yr", "yrs", "y", "old"})
@@ -60,7 +62,10 @@ DISEASE = frozenset(
         "lung",
     }
 )
-ANTIGEN = frozenset({"cd", "bcma", "cll", "clec", "gprc", "ror", "muc", "kapp"})
+ANTIGEN = frozenset(
+    {"cd", "bcma", "cll", "clec", "gprc", "ror", "muc", "kapp", "dll", "pd", "her", "gd", "gpc"}
+    | {"trop", "psma", "slam", "cldn", "clau", "meso", "msln"}
+)
 STATUS = frozenset(
     {
         "rela",
@@ -87,10 +92,17 @@ STATUS = frozenset(
         "leuk",
         "achi",
         "remi",
+        "dete",
+        "cr",
+        "inef",
     }
 )
-THERAPY = frozenset(
+THERAPY = CHEMO_DRUG_PREFIXES | frozenset(
     {
+        "horm",
+        "ritu",
+        "obin",
+        "ofat",
         "clof",
         "clad",
         "flud",
@@ -267,6 +279,7 @@ CONDITIONS = frozenset(
         "deep",
         "dvt",
         "pulm",
+        "pneu",
         "lung",
         "resp",
         "inte",
@@ -321,6 +334,19 @@ CONDITIONS = frozenset(
         "brai",
         "cirr",
         "neur",
+        "huma",
+        "ecg",
+        "elec",
+        "abno",
+        "migr",
+        "deme",
+        "park",
+        "scle",
+        "myas",
+        "rhyt",
+        "bund",
+        "atri",
+        "av",
     }
 )
 CONSENT = frozenset({"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu"})

@@ -135,8 +135,8 @@ _UNITS: list[tuple[str, str]] = [
     ("pct", r"%|percent"),
     (
         "x_uln",
-        r"(?:x|times|fold|-fold|\*)?\s*(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+"
-        r"(?:of\s+)?(?:the\s+)?normal|upper\s+normal\s+limit|upper\s+limitation\s+of\s+normal|"
+        r"(?:x|times|fold|-fold|\*)?\s*(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+"
+        r"(?:of\s+)?(?:the\s+)?normal|upper\s+norma?l?\s+limit|upper\s+limitation\s+of\s+normal|"
         r"normal\s+(?:upper\s+limit|range|value|level)|normal\b)",
     ),
     ("mg_dl", r"mg\s*/\s*dl|milligrams?\s+per\s+deciliter"),
@@ -189,6 +189,9 @@ def _unit(folded: str, pos: int) -> tuple[str | None, int]:
     return u.lastgroup, u.end()
 
 
+_COUNTS = frozenset({"platelets", "anc", "alc", "wbc"})
+
+
 def _fit(analyte: str, unit: str | None, value: float) -> tuple[str | None, float] | None:
     if analyte in ("lvef", "shortening_fraction", "spo2") and unit is None:
         if 0 < value <= 1:
@@ -196,8 +199,11 @@ def _fit(analyte: str, unit: str | None, value: float) -> tuple[str | None, floa
         if 15 <= value <= 100:
             return "pct", value
         return None
-    if analyte in ("platelets", "anc", "alc") and unit is None and value < 10:
-        return None
+    if analyte in _COUNTS and unit is None:
+        if value >= 1000:  # "WBC > 50,000": a count per microlitre, the unit left unsaid
+            return "per_ul", value
+        if value < 10:
+            return None
     if unit not in _FITS.get(analyte, ()):
         return None
     return unit, value
@@ -252,6 +258,8 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         if not values and kind == "inclusion":
             values = _bare_eq(folded, subjects[-1].end(), limit, subjects)
         if not values:
+            values = _maximum(folded, subjects[0].start(), subjects[-1].end(), limit)
+        if not values:
             continue
         names: list[str] = []
         for s in subjects:
@@ -264,6 +272,7 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         ) and not _STOP_RE.search(between)
         new: list[Constraint] = []
         multi = len(values) > 1
+        restated = last_value_end >= 0 and _RESTATE_RE.fullmatch(between) is not None
         for op, value, unit, end in values:
             for name in names:
                 if name == "wbc" and _CSF_RE.search(
@@ -271,8 +280,14 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
                 ):
                     continue  # cells in the cerebrospinal fluid (CNS status), not a blood count
                 fitted = _fit(name, unit, value)
-                if fitted is None or (name, fitted[0]) in seen:
+                if fitted is None:
                     continue
+                if (name, fitted[0]) in seen:
+                    if restated:  # "more than 90% (SpO2 >= 90%)": the formula wins
+                        _restate(out, name, fitted[0], op, fitted[1])
+                    if not chained_or or _same_value(out, name, fitted[0], fitted[1]):
+                        continue
+                    # "LVEF >= 40% by MUGA, or ... LVEF >= 50% by ECHO": another alternative
                 seen.add((name, fitted[0]))
                 attrs: dict[str, Any] = {
                     "analyte": name,
@@ -301,6 +316,32 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
     return out
 
 
+_RESTATE_RE = re.compile(r"\s*\(\s*")
+
+
+def _same_value(out: list[Constraint], name: str, unit: str | None, value: float) -> bool:
+    return any(
+        c.attrs["analyte"] == name
+        and c.attrs["unit"] == unit
+        and c.attrs["value"] == clean_value(round(value, 4))
+        for c in out
+    )
+
+
+def _restate(out: list[Constraint], name: str, unit: str | None, op: str, value: float) -> None:
+    """Replace the comparison of ``name`` (in ``unit``) by the formula restating it: the same
+    number and direction, where only the strictness differs ("more than" beside "≥")."""
+    for k, c in enumerate(out):
+        if (
+            c.attrs["analyte"] == name
+            and c.attrs["unit"] == unit
+            and c.attrs["value"] == clean_value(round(value, 4))
+            and c.attrs["op"][0] == op[0]
+        ):
+            attrs = {**c.attrs, "op": op, "value": clean_value(round(value, 4))}
+            out[k] = Constraint(c.type, attrs, c.span, c.alternative)
+
+
 def _bare_eq(
     folded: str, start: int, limit: int, subjects: list[_Mention]
 ) -> list[tuple[str, float, str | None, int]]:
@@ -316,6 +357,24 @@ def _bare_eq(
         return []
     unit, end = _unit(folded, m.end())
     return [(op, parse_number(m.group("num")), unit, end)]
+
+
+_MAXIMUM_BEFORE_RE = re.compile(r"\b(?:(?P<max>maximum|max\.?)|minimum|min\.)\s+$")
+_BARE_NUM_RE = re.compile(r"\s*(?:of\s+|:\s*)?(?P<num>\d+(?:[.,]\d+)?)")
+
+
+def _maximum(
+    folded: str, start: int, end: int, limit: int
+) -> list[tuple[str, float, str | None, int]]:
+    """ "maximum serum creatinine 0.8 mg/dL": the word gives the comparison (a unit is needed)."""
+    word = _MAXIMUM_BEFORE_RE.search(folded, max(0, start - 10), start)
+    num = _BARE_NUM_RE.match(folded, end, limit) if word is not None else None
+    if word is None or num is None:
+        return []
+    unit, unit_end = _unit(folded, num.end())
+    if unit is None:
+        return []
+    return [("<=" if word.group("max") else ">=", parse_number(num.group("num")), unit, unit_end)]
 
 
 def _with_alt(c: Constraint, alt: int | None) -> Constraint:

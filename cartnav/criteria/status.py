@@ -77,7 +77,13 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:achieve|attain|obtain|reach))\s+(?:a\s+)?(?:complete\s+|morphologic\w*\s+)?"
         r"(?:remission|response|cr)\b|\bno\s+(?:complete\s+)?remission\s+after|"
         r"(?:not|un|non-?)\s*responsive\s+to\s+(?:\w+\s+){0,2}?(?:therapy|treatment|"
-        r"chemotherapy|induction)",
+        r"chemotherapy|induction)|"
+        r"\bno\s+(?:complete\s+remission|cr)\b(?=\s+or\s+[^.;]{0,30}?\bafter\b)|"
+        r"can\s*not\s+(?:get|achieve|attain|obtain|reach)\s+(?:a\s+)?(?:cr|complete\s+remission)\b|"
+        # "chemotherapy and targeted therapies are ineffective", "residual lesions remain after
+        # treatment" (registrations translated from Chinese)
+        r"(?:chemotherap\w*|therap\w*|treatments?)\s+(?:[\w,]+\s+){0,4}?(?:is|are|was|were)\s+"
+        r"ineffective|residual\s+(?:lesions?|disease|tumou?rs?)\s+(?:remain\w*|persist\w*)\s+after",
     ),
     ("relapsed", rf"\b{_RELAPSE}\b"),
 ]
@@ -89,7 +95,9 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "primary_refractory": frozenset({"indu", "prim", "refr"}),
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
     "refractory": frozenset({"chem", "refr", "resi"}),
-    "refractory_no_remission": frozenset({"achi", "remi", "resp", "atta", "obta"}),
+    "refractory_no_remission": frozenset(
+        {"achi", "remi", "resp", "atta", "obta", "cr", "inef", "resi"}
+    ),
     "relapsed": frozenset({"recu", "rela"}),
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
@@ -111,6 +119,10 @@ _NEWLY_OR_BEFORE_RE = re.compile(rf"{_NEW_DISEASE}\s*(?:,\s*)?(?:or|and/or|/)\s*
 _OR_NEWLY_AFTER_RE = re.compile(
     rf"\s*(?:disease\s+)?(?:,\s*)?(?:or|and/or|/)\s*(?:\w+\s+)?{_NEW_DISEASE}(?!\s+refractory)"
 )
+_STAGE = r"(?:metastatic|advanced|unresectable|inoperable|high[- ]risk)"
+_STAGE_OR_BEFORE_RE = re.compile(rf"{_STAGE}\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*$")
+_OR_STAGE_AFTER_RE = re.compile(rf"\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*{_STAGE}")
+_GVHD_BEFORE_RE = re.compile(r"(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease)\s*$")
 _REGARDLESS_RE = re.compile(r"\b(?:regardless|irrespective)\s+of\b[^.;]*$")
 _TOXICITY_RE = re.compile(r"(?:[≥≤<>]=?|grade)\s*$")
 _ANY_SITE_RE = re.compile(
@@ -125,11 +137,13 @@ _PREVENT_RE = re.compile(
 )
 _MRD_RE = re.compile(
     r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease|"
-    r"(?:persistent|detectable)\s+residual\s+disease"
+    r"(?:persistent|detectable)\s+residual\s+disease|"
+    # "detectable disease in the BM at a level >= 10^-4": a residual-disease threshold
+    r"detectable\s+disease(?=[^.;]{0,50}?\b10\s*(?:\^\s*)?-\s*\d)"
 )
 _MRD_NEG_RE = re.compile(r"[\s)(-]*(?:\(mrd\)\s*)?[- ]?(?:negative|negativity|neg\b|<\s*0\.01)")
 _MRD_POS_RE = re.compile(
-    r"positiv|detectable|persistent|≥|>|level|threshold|at\s+least|more\s+than"
+    r"positiv|detectable|detected|persistent|≥|>|level|threshold|at\s+least|more\s+than"
 )
 _ANTIGEN_SHARE_RE = re.compile(r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|express\w*)\s*\S?$")
 _BLASTS_BEFORE_RE = re.compile(
@@ -168,27 +182,95 @@ def find_status(
         found.extend(_blasts(folded))
     names = {f[2] for f in found}
     if names & {"post_hsct", "second_or_later_relapse"}:
-        found = [f for f in found if f[2] != "relapsed"]  # the specific relapse says it all
+        # the specific relapse says it all (but "first relapse ..., or second post-transplant
+        # relapse" offers both)
+        specific = [f for f in found if f[2] in ("post_hsct", "second_or_later_relapse")]
+        found = [
+            f
+            for f in found
+            if f[2] != "relapsed" or all(_or_between(folded, f, g) for g in specific)
+        ]
     elif "relapsed_or_refractory" in names:
         found = [f for f in found if f[2] not in ("relapsed", "refractory")]
-    elif {"relapsed", "refractory"} <= names:
+    if "primary_refractory" in names and "refractory" in names:
+        # "primary refractory disease which cannot achieve CR after 2 cycles": the definition
+        # (but "primary refractory ... or chemorefractory ..." names both)
+        ends = [f[1] for f in found if f[2] == "primary_refractory"]
+        found = [
+            f
+            for f in found
+            if f[2] != "refractory"
+            or not any(0 <= f[0] - e <= 60 and not _OR_RE.search(folded, e, f[0]) for e in ends)
+        ]
+    out = _kept(folded, exceptions, found)
+    kept = {c.attrs["status"] for c in out}
+    pair = sorted(
+        (c for c in out if c.attrs["status"] in ("relapsed", "refractory")), key=lambda c: c.span
+    )
+    if {"relapsed", "refractory"} <= kept and _either_or(folded, found):
         # "fail to achieve CR; or have disease recurrence": one relapsed-or-refractory statement
-        first = min(f[0] for f in found if f[2] in ("relapsed", "refractory"))
-        last = max(f[1] for f in found if f[2] in ("relapsed", "refractory"))
-        found = [f for f in found if f[2] not in ("relapsed", "refractory")]
-        found.append((first, last, "relapsed_or_refractory", {}))
+        # (but "relapse ..., no CR after re-treatment" is both)
+        span = (pair[0].span[0], max(c.span[1] for c in pair))
+        out = [c for c in out if c not in pair]
+        out.append(Constraint("disease_status", {"status": "relapsed_or_refractory"}, span))
+        out.sort(key=lambda c: c.span)
+    return out
+
+
+def _either_or(folded: str, found: list[tuple[int, int, str, dict[str, Any]]]) -> bool:
+    """Is the nearest relapse / refractory pair joined by "or" ("fail to achieve CR, or relapse")
+    rather than said of one course ("late relapse ..., with failure to achieve CR after")?"""
+    relapses = [f for f in found if f[2] == "relapsed"]
+    refractory = [f for f in found if f[2] == "refractory"]
+    gaps = [
+        (max(a[0], b[0]) - min(a[1], b[1]), min(a[1], b[1]), max(a[0], b[0]))
+        for a in relapses
+        for b in refractory
+    ]
+    if not gaps:
+        return False
+    _gap, lo, hi = min(gaps)
+    return lo <= hi and _OR_RE.search(folded, lo, hi) is not None
+
+
+def _or_between(
+    folded: str, a: tuple[int, int, str, dict[str, Any]], b: tuple[int, int, str, dict[str, Any]]
+) -> bool:
+    """Does ", or" separate the two mentions (alternatives, not one relapse said twice)?"""
+    lo, hi = sorted((a, b))[0][1], sorted((a, b))[1][0]
+    return lo <= hi and _COMMA_OR_RE.search(folded, lo, hi) is not None
+
+
+def _kept(
+    folded: str,
+    exceptions: list[tuple[int, int, int]],
+    found: list[tuple[int, int, str, dict[str, Any]]],
+) -> list[Constraint]:
+    """The statuses found, less those negated, excepted or only giving context."""
     out: list[Constraint] = []
     seen: set[str] = set()
     for start, end, name, extra in sorted(found, key=lambda f: (f[0], f[1])):
-        if name in seen or in_exception(exceptions, start) or negated_before(folded, start, 25):
+        if name in seen or in_exception(exceptions, start):
             continue
-        if name in _PLAIN and _OTHER_CONDITION_RE.match(folded, end):
-            continue  # "refractory hypertension": not the disease's status
+        if negated_before(folded, start, 25) and not _NO_CR_OR_RE.search(
+            folded, max(0, start - 30), start
+        ):
+            continue  # ("no CR or MRD > 0.1%": the "no" is the remission's, not the MRD's)
+        if name in _PLAIN and (
+            _OTHER_CONDITION_RE.match(folded, end)
+            or _GVHD_BEFORE_RE.search(folded, max(0, start - 40), start)
+        ):
+            continue  # "refractory hypertension", "GVHD recurrence": not the disease's status
         if name in _PLAIN and (
             _NEWLY_OR_BEFORE_RE.search(folded, max(0, start - 40), start)
             or _OR_NEWLY_AFTER_RE.match(folded, end)
         ):
             continue  # "newly diagnosed or relapsed/refractory": any status is accepted
+        if name == "relapsed" and (
+            _STAGE_OR_BEFORE_RE.search(folded, max(0, start - 40), start)
+            or _OR_STAGE_AFTER_RE.match(folded, end)
+        ):
+            continue  # "locally advanced, metastatic, or recurrent NSCLC": one stage among others
         if _REGARDLESS_RE.search(folded, max(0, start - 60), start):
             continue  # "regardless of whether the disease is first or recurrent"
         if name in _PLAIN and _TOXICITY_RE.search(folded, max(0, start - 12), start):
@@ -208,12 +290,32 @@ def find_status(
     return out
 
 
+# "persistent high level MRD"; not an example ("(e.g. persistent MRD)")
+_MRD_POS_BEFORE_RE = re.compile(
+    r"(?<!e\.g\.\s)(?<!such\sas\s)\b(?:persistent|detectable|positive|high)\b[\w\s-]{0,12}$"
+)
+_SPACE_RUN_RE = re.compile(r"\s{2,}")
+_OR_RE = re.compile(r"\bor\b")
+_COMMA_OR_RE = re.compile(r"[,;]\s*or\b")
+_NO_CR_OR_RE = re.compile(r"\bno\s+(?:complete\s+remission|cr|response)\b[^.;]{0,25}?\sor\s+$")
+
+
+def _reach(folded: str, start: int, chars: int) -> int:
+    """The offset ``chars`` characters after ``start``, runs of whitespace counting as one."""
+    end = min(len(folded), start + chars)
+    for run in _SPACE_RUN_RE.finditer(folded, start, min(len(folded), start + 3 * chars)):
+        if run.start() >= end:
+            break
+        end = min(len(folded), end + len(run.group()) - 1)
+    return end
+
+
 def _mrd(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
     out: list[tuple[int, int, str, dict[str, Any]]] = []
     for m in _MRD_RE.finditer(folded):
         if _MRD_NEG_RE.match(folded, m.end()):
             continue
-        window_end = min(len(folded), m.end() + 70)
+        window_end = _reach(folded, m.end(), 80)
         stop = re.search(r"[.;](?:\s|$)", folded[m.end() : window_end])
         if stop:
             window_end = m.end() + stop.start()
@@ -239,6 +341,7 @@ def _mrd(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
         if (
             threshold is None
             and not _MRD_POS_RE.search(window[:40])
+            and not _MRD_POS_BEFORE_RE.search(folded, max(0, m.start() - 30), m.start())
             and not re.search(r"\bmrd[- ]?positiv|positive\s+(?:\w+\s+){0,3}mrd", folded)
         ):
             continue

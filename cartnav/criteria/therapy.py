@@ -23,6 +23,7 @@ from cartnav.criteria.therapy_terms import CHEMO_INDEX as _CHEMO_INDEX
 from cartnav.criteria.therapy_terms import COMPILED as _COMPILED
 from cartnav.criteria.therapy_terms import INDEX as _INDEX
 from cartnav.criteria.therapy_terms import LITERALS as _LITERALS
+from cartnav.criteria.therapy_terms import TKI_INDEX as _TKI_INDEX
 from cartnav.criteria.units import DURATION, DURATION_RE, duration_days
 from cartnav.domain.criterion import Constraint, ItemKind
 
@@ -31,6 +32,7 @@ _CUE_BEFORE_RE = re.compile(
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
     r"prescribed|participat\w+\s+in|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
     r"have\s+had|has\s+had|had|current|concurrent|ongoing|on|taking|needs?\s+to\s+take|"
+    r"long[- ]term|chronic|"
     r"(?:strateg\w+|regimens?|lines?|therap\w+|treatments?)\s*,?\s+including)\b"
 )
 _CUE_AFTER_RE = re.compile(
@@ -48,10 +50,12 @@ _STUDY_AFTER_RE = re.compile(
     r"treatment\s+in\s+this|apheresis|collection|reinfusion)"
 )
 _ALLOWED_RE = re.compile(
-    r"\b(?<!not\s)(?<!not\sbe\s)(?<!never\s)(?:allowed|permitted|acceptable|(?:is|are)\s+eligible|"
+    r"\b(?<!not\s)(?<!not\sbe\s)(?<!never\s)(?:allowed|permitted|acceptable|"
+    r"(?:is|are|will\s+be)\s+eligible|"
     r"may\s+(?:have\s+(?:had|received|undergone)|be\s+(?:included|enrolled|eligible))|"
     r"can\s+be\s+(?:used|given|continued)|"
     r"can\s+be\s+(?:included|enrolled)|not\s+(?:be\s+)?excluded|not\s+an?\s+exclusion|"
+    r"not\s+exclusionary|(?:not\s+(?:be\s+)?required\s+to\s+have|no)\s+(?:a\s+)?waiting\s+period|"
     r"no\s+(?:time\s+)?restrictions?)\b"
 )
 _CONDITIONAL_RE = re.compile(
@@ -108,7 +112,7 @@ _NAIVE_RE = re.compile(r"[\s-]*(?:\(\w+\)\s*)?(?:treatment[- ]|therapy[- ])?na[i
 _LINES_RE = re.compile(
     r"(?:at\s+least|≥|>=|minimum\s+of|(?P<n2>\d|two|three|four)\s+or\s+more)\s*"
     r"(?P<n>\d|one|two|three|four|five)?\s*(?:(?:prior|previous|different|standard|"
-    r"combination|systemic|lines?\s+of)\s+)*(?:lines?|regimens?)\b"
+    r"combination|systemic|treatment|therapy|lines?\s+of)\s+)*(?:lines?|regimens?)\b"
     r"(?:\s+of\s+(?:(?:prior|previous|systemic|standard|combination)\s+)*"
     r"(?:therap(?:y|ies)|treatments?|chemotherap(?:y|ies)))?"
 )
@@ -221,11 +225,14 @@ def find_therapy(
     out: list[Constraint] = []
     seen: set[str] = set()
     timing: Timing | None = None
+    not_prior: frozenset[str] | None = None
     active = [i for i in _INDEX.active(words) if _literal_ok(i, folded)]
     if _CHEMO_INDEX not in active and (
         "neoplast" in folded or "tumo" in folded or "cancer" in folded
     ):
         active = sorted([*active, _CHEMO_INDEX])
+    if _TKI_INDEX not in active and "tinib" in folded:  # any "-tinib" drug name
+        active = sorted([*active, _TKI_INDEX])
     for index in active:
         name, rx, strict, _keys = _COMPILED[index]
         for m in rx.finditer(folded):
@@ -246,6 +253,10 @@ def find_therapy(
                     attrs = {"therapy": name, "requirement": "allowed", "within_days": None}
                     out.append(Constraint("prior_therapy", attrs, (start, end)))
                 continue
+            if not_prior is None:
+                not_prior = _not_prior_cues(folded)
+            if not_prior and _not_a_prior_therapy(folded, start, end, not_prior):
+                continue  # "chemotherapy ... is ineffective", "relapse during chemotherapy"
             if name == "chemotherapy" and seen and _in_drug_list(folded, start, m.group()):
                 continue  # "immunosuppressants (e.g. methotrexate)": examples of another therapy
             if timing is None:
@@ -264,6 +275,8 @@ def find_therapy(
                     seen.add("cd22_directed")
                     attrs = {**c.attrs, "therapy": "cd22_directed"}
                     out.append(Constraint(c.type, attrs, c.span, c.alternative))
+    if len(out) > 1 and "(" in folded:
+        out = [c for c in out if not _in_examples(folded, c.span[0], out)]
     if "hsct" in seen and ("allo_hsct" in seen or "auto_hsct" in seen):
         out = [c for c in out if c.attrs["therapy"] != "hsct"]
     if kind == "inclusion" and "chemotherapy" not in seen and ("line" in words or "regi" in words):
@@ -303,6 +316,71 @@ def _in_drug_list(folded: str, start: int, matched: str) -> bool:
         return False
     open_p = folded.rfind("(", 0, start)
     return open_p >= 0 and folded.rfind(")", open_p, start) < 0
+
+
+_NOT_TAKEN_RE = re.compile(r"\s+(?:[\w,]+\s+){0,5}?(?:is|are|was|were)\s+ineffective")
+_TOLERATE_BEFORE_RE = re.compile(
+    r"\btolerate\s+(?:the\s+|current\s+|further\s+){0,2}$|"
+    # "requires an allogeneic HCT as part of standard of care": a plan, not a prior therapy
+    r"\b(?:requires?|requiring|needs?|candidates?\s+for|planned|plan\s+to\s+(?:proceed\s+to|"
+    r"receive|undergo))\s+(?:an?\s+|the\s+)?$"
+)
+# "relapse during chemotherapy": when the relapse came, not a therapy rule (unless the item
+# allows that therapy: "patients who relapse on maintenance ... need no waiting period")
+_DURING_BEFORE_RE = re.compile(
+    r"\b(?:relapse[sd]?|progress\w*|recurrence)\s+(?:during|on|while\s+(?:on|receiving))\s+"
+    r"(?:\w+\s+){0,2}?$"
+)
+_NOT_PRIOR_KEYS = {
+    "ineffective": "taken",
+    "tolerat": "tolerate",
+    "requir": "tolerate",
+    "need": "tolerate",
+    "candidate": "tolerate",
+    "plan": "tolerate",
+    "during": "during",
+    "while": "during",
+    " on ": "during",
+}
+
+
+def _not_prior_cues(folded: str) -> frozenset[str]:
+    """Which of the "not a prior therapy" wordings the item could hold (substring tests)."""
+    return frozenset(kind for key, kind in _NOT_PRIOR_KEYS.items() if key in folded)
+
+
+def _not_a_prior_therapy(folded: str, start: int, end: int, cues: frozenset[str]) -> bool:
+    """A therapy that failed or was not tolerated, one a relapse came during, or one the patient
+    still needs: not a prior-therapy rule."""
+    if "taken" in cues and _NOT_TAKEN_RE.match(folded, end):
+        return True
+    if "tolerate" in cues and _TOLERATE_BEFORE_RE.search(folded, max(0, start - 30), start):
+        return True
+    return (
+        "during" in cues
+        and _DURING_BEFORE_RE.search(folded, max(0, start - 40), start) is not None
+        and not _ALLOWED_RE.search(folded)
+    )
+
+
+_EXAMPLES_OPEN_RE = re.compile(r"\(\s*(?:e\.?\s?g\.?|for\s+example|such\s+as)[\s,:]")
+
+
+def _in_examples(folded: str, start: int, found: list[Constraint]) -> bool:
+    """Is ``start`` inside a parenthesis of examples ("(e.g. ...", "(such as ...") of a therapy
+    already found in the same sentence?"""
+    depth = 0
+    for pos in range(start - 1, -1, -1):  # every parenthesis enclosing ``start``
+        ch = folded[pos]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth > 0:
+                depth -= 1
+            elif _EXAMPLES_OPEN_RE.match(folded, pos) is not None:
+                sentence_start = _sentence(folded, pos, pos)[0]
+                return any(sentence_start <= c.span[0] < pos for c in found)
+    return False
 
 
 def _literal_ok(index: int, folded: str) -> bool:

@@ -9,33 +9,13 @@ from __future__ import annotations
 
 import re
 
+from cartnav.criteria.drug_names import CHEMO_DRUG_PREFIXES as _CHEMO_DRUG_PREFIXES
+from cartnav.criteria.drug_names import CHEMO_DRUGS as _CHEMO_DRUGS
 from cartnav.criteria.gates import TermIndex
 from cartnav.criteria.prefilter import with_first_chars
 
+_DRUG_NAMES = r"\b(?:" + "|".join(re.escape(drug) for drug in _CHEMO_DRUGS) + ")"
 _TX = r"(?:transplant\w*|hsct|hct|sct|bmt)\b"
-_CHEMO_DRUGS = (
-    "clofarabine",
-    "cladribine",
-    "fludarabine",
-    "cytarabine",
-    "ara-c",
-    "bendamustine",
-    "cyclophosphamide",
-    "ifosfamide",
-    "etoposide",
-    "vincristine",
-    "daunorubicin",
-    "doxorubicin",
-    "idarubicin",
-    "mitoxantrone",
-    "methotrexate",
-    "mercaptopurine",
-    "asparaginase",
-    "pegaspargase",
-    "nelarabine",
-    "nitrosourea",
-)
-_CHEMO_DRUG_PREFIXES = frozenset(drug[:4] for drug in _CHEMO_DRUGS)
 _STEM = (
     r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
     r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+|progenitor\s+cell\s+)?"
@@ -86,7 +66,7 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     ),
     (
         "tki",
-        r"tyrosine\s+kinase\s+inhibitors?|\btkis?\b|imatinib|dasatinib|ponatinib|nilotinib",
+        r"tyrosine\s+kinase\s+inhibitors?|\btkis?\b|\b[a-z]{3,}tinib\b",  # the "-tinib" stem
         True,
     ),
     ("donor_lymphocyte_infusion", r"donor\s+lymphocyte\s+infusions?(?:\s*\(dli\))?|\bdli\b", True),
@@ -126,12 +106,16 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "chemotherapy",
         r"cytotoxic\s+chemotherap(?:y|ies)|chemotherap(?:y|ies)|hydroxyurea|hydroxycarbamide|"
-        # cytotoxic drugs named alone (leukaemia and lymphoma regimens)
-        r"clofarabine|cladribine|fludarabine|cytarabine|\bara-c\b|bendamustine|"
-        r"cyclophosphamide|ifosfamide|etoposide|vincristine|daunorubicin|doxorubicin|idarubicin|"
-        r"mitoxantrone|methotrexate|mercaptopurine|asparaginase|pegaspargase|nelarabine|"
+        # cytotoxic drugs named alone (cartnav.criteria.drug_names)
+        rf"{_DRUG_NAMES}|"
         r"anti-?\s*(?:neoplastic|tumou?r|cancer)\s+(?:therapy|therapies|treatments?|"
         r"drugs?|agents?|medications?)|systemic\s+(?:therapy|therapies|treatments?)",
+        True,
+    ),
+    (
+        "anti_cd20",
+        r"anti-?\s*cd\s?20\b(?:\s+(?:monoclonal\s+)?antibod(?:y|ies))?|rituximab|obinutuzumab|"
+        r"ofatumumab",
         True,
     ),
     (
@@ -182,6 +166,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "chemotherapy": frozenset(
         {"chem", "hydr", "syst", "neop", "tumo", "canc", *_CHEMO_DRUG_PREFIXES}
     ),
+    "anti_cd20": frozenset({"anti", "ritu", "obin", "ofat"}),
     "antibody_therapy": frozenset({"mono", "anti", "alem", "dara", "isat", "elot", "gemt"}),
     "growth_factor": frozenset({"grow", "csf", "filg", "pegf"}),
 }
@@ -208,6 +193,8 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
     ),
     "immunosuppression": ("immunosuppress", "gvhd", "graft", "thymocyte", "atg", "immune"),
     "radiotherapy": ("radiotherap", "radiation", "irradiation"),
+    "anti_cd20": ("cd20", "rituximab", "obinutuzumab", "ofatumumab"),
 }
 LITERALS = {i: _LITERAL_OF[t[0]] for i, t in enumerate(COMPILED) if t[0] in _LITERAL_OF}
 CHEMO_INDEX = next(i for i, t in enumerate(COMPILED) if t[0] == "chemotherapy")
+TKI_INDEX = next(i for i, t in enumerate(COMPILED) if t[0] == "tki")

@@ -36,7 +36,7 @@ _LT = r"<(?!\s*/)|(?:less|lower|smaller|fewer)\s+than|below|under|inferior\s+to"
 COMPARATOR = rf"(?P<ge>{_GE})|(?P<le>{_LE})|(?P<gt>{_GT})|(?P<lt>{_LT})"
 _LINK = r"(?:(?:is|are|be|was|should\s+be|must\s+be|to\s+be|of|at|:)\s*)?"
 COMP_NUM_RE = with_first_chars(
-    re.compile(rf"(?:{_LINK})(?:{COMPARATOR})\s*(?:of\s+|than\s+)?(?P<num>{NUM})")
+    re.compile(rf"(?:{_LINK})(?:{COMPARATOR})\s*(?:of\s+|than\s+|x(?=\d))?(?P<num>{NUM})")
 )
 POSTFIX_RE = re.compile(
     r"\s*(?:%\s*)?(?:or|and)\s+(?P<pge>more|greater|higher|above|over|older|larger)(?!\s+than)"

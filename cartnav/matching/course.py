@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cartnav.criteria.drug_names import CHEMO_DRUGS
 from cartnav.domain.disease_state import derive_disease_state
 from cartnav.domain.patient import CarT, Hsct, Induction, Profile, Reinduction, Therapy
 
@@ -41,10 +42,10 @@ CD19_PRODUCTS = (
 AGENT_TOKENS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("blinatumomab", "blincyto"), ("blinatumomab", "cd19_directed", "immunotherapy")),
     (("inotuzumab", "besponsa"), ("inotuzumab", "cd22_directed", "immunotherapy")),
-    (("rituximab",), ("cd20_directed", "immunotherapy")),
+    (("rituximab", "obinutuzumab", "ofatumumab"), ("anti_cd20", "cd20_directed", "immunotherapy")),
     (("tafasitamab", "loncastuximab"), ("cd19_directed", "immunotherapy")),
     (
-        ("imatinib", "dasatinib", "nilotinib", "ponatinib", "bosutinib", "olverembatinib"),
+        ("tinib",),  # the stem of every tyrosine kinase inhibitor (imatinib, dasatinib, ...)
         ("tki",),
     ),
     (("venetoclax",), ("venetoclax",)),
@@ -55,23 +56,7 @@ AGENT_TOKENS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
         ("steroids",),
     ),
     (("investigational", "study drug", "trial"), ("investigational_agent",)),
-    (
-        (
-            "chemo",
-            "cytarabine",
-            "vincristine",
-            "asparaginase",
-            "methotrexate",
-            "clofarabine",
-            "fludarabine",
-            "cyclophosphamide",
-            "daunorubicin",
-            "doxorubicin",
-            "flag",
-            "hyper-cvad",
-        ),
-        ("chemotherapy",),
-    ),
+    (("chemo", "flag", "hyper-cvad", *CHEMO_DRUGS), ("chemotherapy",)),
 )
 
 

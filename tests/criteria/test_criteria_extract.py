@@ -131,7 +131,9 @@ DISEASE = [
     ),
     ("t-all", "relapsed/refractory T-cell acute lymphoblastic leukemia", "T-ALL"),
     ("t-lbl", "T-cell lymphoblastic lymphoma", "T-LBL"),
-    ("all-plain", "Relapsed or refractory acute lymphocyte leukemia with CD19 positive", "ALL"),
+    ("all-plain", "Relapsed or refractory acute lymphocyte leukemia", "ALL"),
+    # the guideline's "CD19+ ALL" is B-ALL, also when the CD19 statement follows the name
+    ("all-cd19-after", "acute lymphocyte leukemia with CD19 positive", "B-ALL"),
     ("all-abbrev", "Any relapse of ALL after stem cell transplant", "ALL"),
     ("leukaemia-spelling", "early bone marrow relapse of acute lymphoblastic leukaemia", "ALL"),
     ("aml", "Relapsed/Refractory AML patients", "AML"),
@@ -740,7 +742,9 @@ LABS = [
         50,
         "pct",
     ),
-    ("ef-words", "cardiac ejection fractions is more than 50%(EF≥50%)", "lvef", ">", 50, "pct"),
+    # words and a formula disagree: the formula wins (docs/criteria-annotation.md, rule 5)
+    ("ef-words", "cardiac ejection fractions is more than 50%(EF≥50%)", "lvef", ">=", 50, "pct"),
+    ("ef-words-only", "cardiac ejection fractions is more than 50%", "lvef", ">", 50, "pct"),
     ("spo2", "pulse oxygenation > 91% on room air", "spo2", ">", 91, "pct"),
     ("spo2-saturation", "Indoor oxygen saturation ≥ 95%.", "spo2", ">=", 95, "pct"),
     ("hemoglobin", "Hemoglobin(Hgb)≥80g/L", "hemoglobin", ">=", 80, "g_l"),
@@ -1746,3 +1750,83 @@ def test_prothrombin_time_is_a_lab() -> None:
     text = "Prothrombin time and activated partial thromboplastin time < 2 times of ULN"
     labs = {c.attrs["analyte"] for c in extract_constraints(text, "inclusion") if c.type == "lab"}
     assert "pt" in labs
+
+
+def test_organ_adjective_list_spans_point_at_the_organs() -> None:
+    """Each organ of "cardiac, renal, hepatic ... or psychiatric diseases" is its own condition,
+    with its span on the word, also far into a long item (offsets are the item's)."""
+    text = "Screening note. " * 20 + (
+        "Concurrent and uncontrolled medical illnesses including cardiac, renal, hepatic,"
+        " gastrointestinal, endocrine, pulmonary, neurological or psychiatric diseases"
+    )
+    found = {
+        c.attrs["condition"]: text[c.span[0] : c.span[1]]
+        for c in extract_constraints(text, "exclusion")
+        if c.type == "condition"
+    }
+    assert found == {
+        "cardiac_disease": "cardiac",
+        "liver_disease": "hepatic",
+        "pulmonary_disease": "pulmonary",
+        "neurological_disorder": "neurological",
+    }
+    # two organs are not a list of three: left to the single-name patterns
+    pair = extract_constraints("renal or psychiatric disease", "exclusion")
+    assert [c.type for c in pair] == ["unknown"]
+
+
+def _therapies(text: str, kind: ItemKind) -> dict[str, str]:
+    return {
+        c.attrs["therapy"]: c.attrs["requirement"]
+        for c in extract_constraints(text, kind)
+        if c.type == "prior_therapy"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # examples of a therapy already named are not therapies of their own
+        (
+            "Any systemic drug used for GVHD must be stopped > 4 weeks prior to infusion (e.g."
+            " methotrexate, immunosuppressive antibodies such as anti-CD20 (rituximab), systemic"
+            " steroids)",
+            "exclusion",
+            {"immunosuppression": "excluded"},
+        ),
+        # the "-tinib" stem, anti-CD20 drugs and solid-tumour cytotoxics by name
+        (
+            "Patients have prior exposure to docetaxel, anlotinib, lenvatinib.",
+            "exclusion",
+            {"chemotherapy": "excluded", "tki": "excluded"},
+        ),
+        ("Prior rituximab", "exclusion", {"anti_cd20": "excluded"}),
+        # glucocorticoids as registrations translated from Chinese call them
+        (
+            "Systematic use of hormones within 4 weeks prior to enrollment",
+            "exclusion",
+            {"steroids": "excluded"},
+        ),
+        # allowances
+        (
+            "Recent or current use of inhaled/topical steroids is not exclusionary.",
+            "exclusion",
+            {"steroids": "allowed"},
+        ),
+        (
+            "Patients who relapse on maintenance chemotherapy will not be required to have a"
+            " waiting period before entry",
+            "exclusion",
+            {"chemotherapy": "allowed"},
+        ),
+        # a therapy that failed or was not tolerated is not a washout
+        (
+            "Chemotherapy and targeted therapies are ineffective. Or patients cannot tolerate"
+            " current chemotherapy.",
+            "inclusion",
+            {},
+        ),
+    ],
+)
+def test_therapy_wordings(text: str, kind: ItemKind, expected: dict[str, str]) -> None:
+    assert _therapies(text, kind) == expected
