@@ -9,8 +9,9 @@ their boundaries are the parser's), without their constraints: an annotator must
 parser's output. Items whose text (whitespace folded) is already in the annotated set or in a
 held-out file are left out, as are fragments too short to annotate. ``--xml`` items are drawn
 from the legacy XML CAR-T records, ``--v2`` from the API v2 studies, ``--pages`` from the CAR-T
-listings (whose excerpts may be cut off: the annotator leaves a cut item ``unknown``); the seed is the round
-number, so a round can be drawn again identically. See docs/criteria-annotation.md.
+listings (whose excerpts may be cut off: the annotator leaves out a fact that is cut off); the
+seed is the round number, so a round can be drawn again identically. See
+docs/criteria-annotation.md.
 """
 
 from __future__ import annotations
