@@ -198,7 +198,7 @@ _CONSENT_RE = with_first_chars(
     re.compile(
         r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
         r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
-        r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|"
+        r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|(?:ability|able)\s+to\s+understand\b|"
         r"comply\s+with|complying\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
         r"\bcomplian(?:ce|t)\b"
     )
@@ -507,7 +507,8 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
 # Every consent / logistics pattern contains one of these literal pieces: a cheap substring test
 # decides whether the costly alternation runs at all.
 _CONSENT_KEYS_RE = re.compile(
-    "consent|assent|icf|willing|able to|comply|contracep|birth control|agree|volunteer|complian"
+    "consent|assent|icf|willing|able to|ability to|comply|contracep|birth control|agree|volunteer|"
+    "complian"
 )
 _LOGISTICS_KEYS = (
     "travel",

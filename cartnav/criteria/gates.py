@@ -349,7 +349,9 @@ CONDITIONS = frozenset(
         "av",
     }
 )
-CONSENT = frozenset({"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu"})
+CONSENT = frozenset(
+    {"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu", "abil"}
+)
 LOGISTICS = frozenset(
     {
         "trav",
