@@ -85,7 +85,8 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "cardiac_disease",
         r"(?:cardiac|heart)\s+(?:disease|disorder|failure|insufficiency|dysfunction|arrh?ythmias?)|"
-        r"(?:cardiac|heart|cardiovascular)(?=\s+(?:or|and|and/or|/)\s+[\w-]+\s+(?:diseases?|disorders?))|"
+        r"(?:cardiac|heart|cardiovascular)(?=\s+(?:or|and|and/or|/)\s+[\w-]+\s+(?:diseases?|disorders?|"
+        r"insufficiency|failure|dysfunction))|"
         r"myocardial\s+infarction|myo-?infarction|arrh?ythmias?|congestive\s+heart|"
         r"cardiovascular\s+(?:disease|dysfunction)|unstable\s+angina|"
         r"(?:acute\s+)?coronary\s+(?:syndrome|artery\s+disease|heart\s+disease)|"
@@ -100,7 +101,8 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("organ_dysfunction", r"organ\s+(?:failure|dysfunction|insufficiency)"),
     (
         "immunodeficiency",
-        r"(?<!human\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|immunodeficient",
+        r"(?<!human\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|immunodeficient|"
+        r"immuno-?compromised",
     ),
     ("liver_disease", r"(?:chronic\s+)?liver\s+disease|cirrhosis"),
     (
@@ -118,7 +120,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         "pulmonary_disease",
         r"(?:pulmonary|lung|respiratory)\s+(?:disease|failure|insufficiency|dysfunction|fibrosis)|"
         r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b|pleural\s+effusions?|"
-        r"(?:pulmonary|lung)\s+interstitial\s+disease|pneumonitis",
+        r"(?:pulmonary|lung)\s+interstitial\s+disease|pneumonitis|"
+        r"(?:pulmonary|lung|respiratory)\s+(?:function\s+)?(?:damag|impair)\w*",
     ),
     (
         "substance_abuse",
@@ -199,7 +202,8 @@ _CONSENT_RE = with_first_chars(
         r"informed\s+consent|\bassent\b|consent\s+form|sign(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?"
         r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
         r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|(?:ability|able)\s+to\s+understand\b|"
-        r"comply\s+with|complying\s+with|contracept\w+|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
+        r"comply\s+with|complying\s+with|contracept\w+|incapacitated|legally\s+incompetent|"
+        r"able\s+to\s+(?:come|attend)\s+(?:to\s+)?(?:the\s+)?(?:study|clinic|hospital|site)|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
         r"\bcomplian(?:ce|t)\b"
     )
 )
@@ -394,12 +398,16 @@ _ALLOWANCE_RE = re.compile(
     r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate)|"
     r"(?:is|are)\s+not\s+(?:exclusionary|excluded|an?\s+exclusion))"
 )
-_ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory")
+_ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory|appropriate")
 _ORGAN_WORDS = r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|bone\s+marrow)"
 _ORGAN_JOIN = r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*"
 _ADEQUATE_ORGANS_RE = re.compile(
-    r"\b(?:adequate|normal|sufficient|satisfactory)\s+(?:(?:[\w-]+\s+){0,4}?(?:major\s+|vital\s+|"
-    rf"end[- ])?organ|{_ORGAN_WORDS}(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*)\s+functions?\b"
+    r"\b(?:adequate|normal|sufficient|satisfactory|appropriate)\s+(?:(?:[\w-]+\s+){0,4}?"
+    rf"(?:major\s+|vital\s+|end[- ])?organ|{_ORGAN_WORDS}(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*)\s+"
+    r"functions?\b|"
+    # "essential normal function of major organs"
+    r"\b(?:adequate|normal|sufficient|satisfactory|appropriate)\s+functions?\s+of\s+(?:the\s+)?"
+    r"(?:major\s+|vital\s+|main\s+)?organs?\b"
 )
 _DEFINED_NEXT_RE = re.compile(
     r"\s*(?:,\s*)?(?:as\s+)?(?:defined|follows|below|described|listed|specified|:)"
@@ -508,7 +516,7 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
 # decides whether the costly alternation runs at all.
 _CONSENT_KEYS_RE = re.compile(
     "consent|assent|icf|willing|able to|ability to|comply|contracep|birth control|agree|volunteer|"
-    "complian"
+    "complian|incapacitated|incompetent"
 )
 _LOGISTICS_KEYS = (
     "travel",

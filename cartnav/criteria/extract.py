@@ -65,9 +65,10 @@ def _trim(c: Constraint, text: str) -> Constraint:
     return Constraint(c.type, c.attrs, (start, end), c.alternative)
 
 
+_SITE_PAREN_RE = re.compile(r"(?:\s+(?:relapse|disease|involvement))?\s*\([^()]*")
 _NAMED_HEART_DISEASE_RE = re.compile(
     r"infarction|isch(?:a)?emi|arrh?ythmi|angina|coronary|cardiovascular\s+diseases?|"
-    r"bundle\s+branch|atrioventricular|heart\s+block|\becg\b|electrocardiogra"
+    r"bundle\s+branch|atrioventricular|heart\s+block|\becg\b|electrocardiogra|pericardial"
 )
 
 
@@ -125,11 +126,17 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     sites = [c.span for c in found if c.attrs.get("status") in _SITE_STATUSES]
     if sites:
         # "isolated CNS relapse": the status says it; no separate CNS condition over the same words
+        # "isolated extramedullary relapse (testicular leukemia, CNS leukemia)": the sites named
+        # in the parenthesis after the status are its examples
         found = [
             c
             for c in found
             if c.attrs.get("condition") != "cns_involvement"
-            or not any(a < c.span[1] and c.span[0] < b for a, b in sites)
+            or not any(
+                (a < c.span[1] and c.span[0] < b)
+                or _SITE_PAREN_RE.fullmatch(folded, b, c.span[0]) is not None
+                for a, b in sites
+            )
         ]
     if any(c.type == "lab" for c in found):
         # "adequate cardiac function (LVEF >= 50%)": the measurements are what can be checked

@@ -188,6 +188,8 @@ THERAPY = CHEMO_DRUG_PREFIXES | frozenset(
 PERFORMANCE = frozenset({"karn", "lans", "kps", "lps", "ecog", "east", "zubr"})
 LABS = frozenset(
     {
+        "asat",
+        "alat",
         "prot",
         "pt",
         "crea",
@@ -264,6 +266,8 @@ CONDITIONS = frozenset(
         "norm",
         "suff",
         "sati",
+        "appr",
+        "inca",
         "stro",
         "cere",
         "coro",
@@ -351,6 +355,7 @@ CONDITIONS = frozenset(
 )
 CONSENT = frozenset(
     {"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu", "abil"}
+    | {"inca", "lega", "able"}
 )
 LOGISTICS = frozenset(
     {

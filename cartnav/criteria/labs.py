@@ -32,12 +32,12 @@ _ANALYTES: list[tuple[str, str]] = [
     (
         "alt",
         r"alanine\s+(?:amino)?trans(?:aminase|ferase)|\bsgpt\b|"
-        r"glutamic[- ]pyruvic\s+transaminase|\balt\b",
+        r"glutamic[- ]pyruvic\s+transaminase|\balt\b|\balat\b",
     ),
     (
         "ast",
         r"aspartate\s*(?:amino)?trans(?:aminase|ferase)|\bsgot\b|"
-        r"glutamic[- ]ox(?:al)?o?acetic\s+transaminase|\bast\b",
+        r"glutamic[- ]ox(?:al)?o?acetic\s+transaminase|\bast\b|\basat\b",
     ),
     ("alt+ast", r"\btransaminases\b|\baminotransferases\b|liver\s+enzymes"),
     (
@@ -70,8 +70,8 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "gfr": frozenset({"egfr", "gfr", "glom"}),
     "creatinine": frozenset({"cr", "crea", "scr"}),
     "bilirubin": frozenset({"bil", "bili", "tbil"}),
-    "alt": frozenset({"alan", "alt", "glut", "sgpt"}),
-    "ast": frozenset({"aspa", "ast", "glut", "sgot"}),
+    "alt": frozenset({"alan", "alt", "glut", "sgpt", "alat"}),
+    "ast": frozenset({"aspa", "ast", "glut", "sgot", "asat"}),
     "alt+ast": frozenset({"amin", "live", "tran"}),
     "lvef": frozenset({"ef", "ejec", "lvef"}),
     "shortening_fraction": frozenset({"frac", "lvsf", "sf", "shor"}),

@@ -32,7 +32,7 @@ _CUE_BEFORE_RE = re.compile(
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
     r"prescribed|participat\w+\s+in|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
     r"have\s+had|has\s+had|had|current|concurrent|ongoing|on|taking|needs?\s+to\s+take|"
-    r"long[- ]term|chronic|"
+    r"long[- ]term|chronic|(?:them|which)\s+including|"
     r"(?:strateg\w+|regimens?|lines?|therap\w+|treatments?)\s*,?\s+including)\b"
 )
 _CUE_AFTER_RE = re.compile(
@@ -105,6 +105,8 @@ _INCL_STRICT_CUE_RE = re.compile(
     r"\b(?:intoleran\w+\s+(?:to|of)|failed|fail(?:ure|ed)?\s+(?:of|to\s+respond\s+to)|"
     r"refractory\s+to|resistant\s+to|treated\s+with|received|exposed\s+to|"
     r"after\s+(?:\w+\s+){0,2}?(?:including|with)|"
+    # "at least 2 treatment regimens (one of them including rituximab)"
+    r"(?:them|which)\s+including|"
     # "has had at least one prior systemic treatment"
     r"(?:ha(?:s|ve|d)\s+had|ha(?:s|ve)\s+received)\s+(?:at\s+least\s+)?(?:one|two|three|\d)\b)"
 )
@@ -275,7 +277,7 @@ def find_therapy(
                     seen.add("cd22_directed")
                     attrs = {**c.attrs, "therapy": "cd22_directed"}
                     out.append(Constraint(c.type, attrs, c.span, c.alternative))
-    if len(out) > 1 and "(" in folded:
+    if out and "(" in folded:
         out = [c for c in out if not _in_examples(folded, c.span[0], out)]
     if "hsct" in seen and ("allo_hsct" in seen or "auto_hsct" in seen):
         out = [c for c in out if c.attrs["therapy"] != "hsct"]
@@ -363,12 +365,16 @@ def _not_a_prior_therapy(folded: str, start: int, end: int, cues: frozenset[str]
     )
 
 
-_EXAMPLES_OPEN_RE = re.compile(r"\(\s*(?:e\.?\s?g\.?|for\s+example|such\s+as)[\s,:]")
+_EXAMPLES_OPEN_RE = re.compile(r"\(\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|for\s+example|such\s+as)[\s,:]")
+# "an autoimmune disease that has required systemic treatment (i.e. corticosteroids ...)"
+_GENERIC_BEFORE_RE = re.compile(
+    r"\b(?:treatment|therapy|therapies|agents|drugs|medications)\b[^().;]{0,30}$"
+)
 
 
 def _in_examples(folded: str, start: int, found: list[Constraint]) -> bool:
     """Is ``start`` inside a parenthesis of examples ("(e.g. ...", "(such as ...") of a therapy
-    already found in the same sentence?"""
+    already found in the same sentence, or of a treatment named just before it?"""
     depth = 0
     for pos in range(start - 1, -1, -1):  # every parenthesis enclosing ``start``
         ch = folded[pos]
@@ -378,6 +384,8 @@ def _in_examples(folded: str, start: int, found: list[Constraint]) -> bool:
             if depth > 0:
                 depth -= 1
             elif _EXAMPLES_OPEN_RE.match(folded, pos) is not None:
+                if _GENERIC_BEFORE_RE.search(folded, max(0, pos - 30), pos):
+                    return True
                 sentence_start = _sentence(folded, pos, pos)[0]
                 return any(sentence_start <= c.span[0] < pos for c in found)
     return False
