@@ -81,7 +81,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"additional|coexisting|active)\s+(?:[\w-]+\s+){0,3}?(?:malignan\w+|cancers?|tumou?rs?|"
         r"neoplasms?)",
     ),
-    ("autoimmune_disease", r"auto-?immune"),
+    (
+        "autoimmune_disease",
+        r"auto-?immune|lupus\s+erythematosus|\bsle\b|rheumatoid\s+arthritis",
+    ),
     (
         "cardiac_disease",
         r"(?:cardiac|heart)\s+(?:disease|disorder|failure|insufficiency|dysfunction|arrh?ythmias?)|"
@@ -93,7 +96,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"pericardial\s+effusions?|"
         r"(?:ecg|electrocardiogra\w*|conduction|rhythm)\s+(?:[\w,]+\s+){0,3}?abnormalit\w*|"
         r"abnormalit\w*\s+(?:in|of|on)\s+(?:the\s+)?(?:ecg|electrocardiogra\w*)|"
-        r"bundle\s+branch\s+block|atrioventricular\s+block|\bav\s+block|"
+        r"bundle\s+branch\s+block|atrioventricular\s+block|\bav\s+block|long\s+qt\s+syndrome|"
+        r"torsades?\s+de\s+pointes|"
         r"(?:uncontrolled|poorly\s+controlled|severe|malignant)\s+(?:arterial\s+)?hypertension",
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
@@ -159,7 +163,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "active_cns_disease": frozenset({"cns", "nerv", "brai"}),
     "cns_involvement": frozenset({"cns", "nerv", "brai", "lept"}),
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
-    "autoimmune_disease": frozenset({"auto"}),
+    "autoimmune_disease": frozenset({"auto", "lupu", "sle", "rheu"}),
     "cardiac_disease": frozenset(
         {
             "angi",
@@ -175,7 +179,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
             "elec",
             "abno",
         }
-        | {"rhyt", "bund", "atri", "av", "hype"}
+        | {"rhyt", "bund", "atri", "av", "hype", "long", "tors"}
     ),
     "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
     "allergy": frozenset({"alle", "anap", "hype"}),
@@ -399,7 +403,10 @@ _ALLOWANCE_RE = re.compile(
     r"(?:is|are)\s+not\s+(?:exclusionary|excluded|an?\s+exclusion))"
 )
 _ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory|appropriate")
-_ORGAN_WORDS = r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|bone\s+marrow)"
+_ORGAN_WORDS = (
+    r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|bone\s+marrow|haema?tologic(?:al)?|"
+    r"hematologic(?:al)?)"
+)
 _ORGAN_JOIN = r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*"
 _ADEQUATE_ORGANS_RE = re.compile(
     r"\b(?:adequate|normal|sufficient|satisfactory|appropriate)\s+(?:(?:[\w-]+\s+){0,4}?"
@@ -551,11 +558,18 @@ _LOGISTICS_KEYS = (
 def find_consent(folded: str) -> list[Constraint]:
     if _CONSENT_KEYS_RE.search(folded) is None:
         return []
+    dated_end = -1
     for m in _CONSENT_RE.finditer(folded):
         if _TIME_OF_CONSENT_RE.search(folded, max(0, m.start() - 30), m.start()):
+            dated_end = m.end()
             continue  # "age >= 18 at the time of consent": a date, not a consent item
+        if dated_end >= 0 and _SAME_FORM_RE.fullmatch(folded, dated_end, m.start()):
+            continue  # "... the informed consent form (ICF)": the same dated mention
         return [Constraint("consent", {}, (m.start(), m.end()))]
     return []
+
+
+_SAME_FORM_RE = re.compile(r"[\s\w]{0,8}\(\s*")
 
 
 def find_logistics(folded: str) -> list[Constraint]:

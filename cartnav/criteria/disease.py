@@ -151,6 +151,7 @@ _B_CONTEXT_RE = re.compile(
     r"(?:malignan|neoplas)"
 )
 _CD19_BEFORE_RE = re.compile(r"cd19\s*(?:\+|-?positive|-?pos)\s*$")
+_SURVIVAL_IN_RE = re.compile(r"(?:survival|life\s+expectancy)\b[^.;,]{0,45}\bin\s+$")
 _CONTEXT_FOR_RE = re.compile(
     r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?)\s+for\s+(?:patients?\s+with\s+)?"
     r"(?:ph\+?\s*|philadelphia[\w\s+()-]{0,30}?\s)?$"
@@ -204,6 +205,9 @@ def find_disease(
             if free(m.start(), m.end()):
                 taken.append((m.start(), m.end()))
                 found.append((m.start(), m.end(), "B-ALL!"))
+    if found and ("survival" in folded or "expectancy" in folded):
+        # "estimated survival time is more than 3 months in multiple myeloma": whose survival
+        found = [f for f in found if not _SURVIVAL_IN_RE.search(folded, max(0, f[0] - 60), f[0])]
     if found and " for " in folded:  # "TKIs for Ph+ ALL": the disease only says what it is for
         found = [f for f in found if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])]
     if any(f[2] == "ALL" for f in found):

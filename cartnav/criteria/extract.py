@@ -90,6 +90,8 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         or "responsive" in folded
         or "residual disease" in folded
         or "chemore" in folded
+        or "tumor cell" in folded
+        or "tumour cell" in folded
         else []
     )
     found += statuses

@@ -95,11 +95,13 @@ STATUS = frozenset(
         "dete",
         "cr",
         "inef",
+        "prog",
     }
 )
 THERAPY = CHEMO_DRUG_PREFIXES | frozenset(
     {
         "horm",
+        "colo",
         "ritu",
         "obin",
         "ofat",
@@ -320,6 +322,11 @@ CONDITIONS = frozenset(
         "tumo",
         "neop",
         "auto",
+        "tors",
+        "long",
+        "rheu",
+        "sle",
+        "lupu",
         "card",
         "hear",
         "myoc",

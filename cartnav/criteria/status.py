@@ -57,9 +57,11 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "primary_refractory",
         r"primary\s+(?:chemo-?)?(?:refractory|resistant|induction\s+failure)|"
-        r"induction\s+failure|refractory\s+to\s+(?:initial\s+|first\s+|primary\s+)?induction|"
+        r"induction\s+failure|refractory\s+to\s+(?:initial\s+|first\s+|primary\s+|(?:\d|two|three)\s+"
+        r"or\s+more\s+)?induction|"
         r"(?:no|not\s+(?:achiev\w+|in)|fail\w*\s+to\s+achieve|did\s+not\s+achieve)\s+(?:a\s+)?"
-        r"(?:complete\s+)?(?:remission|cr)\s+after\s+(?:[\w≥>=-]+\s+){0,7}?induction",
+        r"(?:bone\s+marrow\s+|morphologic\w*\s+|hematologic\w*\s+)?(?:complete\s+)?(?:remission|cr)"
+        r"\s+(?:\([^()]{0,30}\)\s+)?after\s+(?:[\w≥>=-]+\s+){0,7}?induction",
     ),
     (
         "relapsed_or_refractory",
@@ -83,7 +85,10 @@ _PATTERNS: list[tuple[str, str]] = [
         # "chemotherapy and targeted therapies are ineffective", "residual lesions remain after
         # treatment" (registrations translated from Chinese)
         r"(?:chemotherap\w*|therap\w*|treatments?)\s+(?:[\w,]+\s+){0,4}?(?:is|are|was|were)\s+"
-        r"ineffective|residual\s+(?:lesions?|disease|tumou?rs?)\s+(?:remain\w*|persist\w*)\s+after",
+        r"ineffective|residual\s+(?:lesions?|disease|tumou?rs?)\s+(?:remain\w*|persist\w*)\s+after|"
+        # "disease progression after 4 cycles of standard chemotherapy"
+        r"progression\s+(?:after|during|on)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four)\s+"
+        r"(?:cycles?|courses?|lines?)",
     ),
     ("relapsed", rf"\b{_RELAPSE}\b"),
 ]
@@ -96,7 +101,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
     "refractory": frozenset({"chem", "refr", "resi"}),
     "refractory_no_remission": frozenset(
-        {"achi", "remi", "resp", "atta", "obta", "cr", "inef", "resi"}
+        {"achi", "remi", "resp", "atta", "obta", "cr", "inef", "resi", "prog"}
     ),
     "relapsed": frozenset({"recu", "rela"}),
 }
@@ -149,6 +154,10 @@ _ANTIGEN_SHARE_RE = re.compile(r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|expre
 _BLASTS_BEFORE_RE = re.compile(
     rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\s+)?(?:leu[ck]a?emic\s+|lympho|myelo)?blast"
 )
+# "peripheral blood tumor cell load < 50%": the share of leukaemic cells, as blasts
+_TUMOR_LOAD_RE = re.compile(
+    rf"tumou?r\s+cell\s+(?:load|burden|proportion)\s*(?:of\s+)?(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
+)
 _BLASTS_AFTER_RE = re.compile(
     rf"blast(?:s|\s+cells?)?\s*(?:\w+\s+){{0,4}}?\(?\s*(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
 )
@@ -178,7 +187,7 @@ def find_status(
                 break
     if not _MRD_WORDS.isdisjoint(words):
         found.extend(_mrd(folded))
-    if "blast" in folded:
+    if "blast" in folded or "tumor cell" in folded or "tumour cell" in folded:
         found.extend(_blasts(folded))
     names = {f[2] for f in found}
     if names & {"post_hsct", "second_or_later_relapse"}:
@@ -353,7 +362,7 @@ def _mrd(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
 
 
 def _blasts(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
-    for rx in (_BLASTS_BEFORE_RE, _BLASTS_AFTER_RE):
+    for rx in (_BLASTS_BEFORE_RE, _BLASTS_AFTER_RE, _TUMOR_LOAD_RE):
         m = rx.search(folded)
         if m is None:
             continue
