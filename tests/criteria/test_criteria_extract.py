@@ -1830,3 +1830,136 @@ def _therapies(text: str, kind: ItemKind) -> dict[str, str]:
 )
 def test_therapy_wordings(text: str, kind: ItemKind, expected: dict[str, str]) -> None:
     assert _therapies(text, kind) == expected
+
+
+# Wordings met in the fresh annotation rounds of 2026-11-28 (docs/criteria-annotation.md), one
+# case per rule they led to: (text, kind, expected constraints, types that must be absent).
+FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
+    # a relapse and a failed re-treatment are both stated; an either/or is one status
+    (
+        "Late bone marrow relapse of ALL, no CR or MRD>0,1% after 2nd course of 2-nd line therapy",
+        "inclusion",
+        [
+            ("disease_status", {"status": "relapsed"}),
+            ("disease_status", {"status": "refractory"}),
+            ("disease_status", {"status": "mrd_positive", "threshold": 0.001, "op": ">"}),
+        ],
+        (),
+    ),
+    (
+        "Failed to achieve CR, or relapse after CR",
+        "inclusion",
+        [("disease_status", {"status": "relapsed_or_refractory"})],
+        (),
+    ),
+    # a status offered beside stages or risk groups is no status constraint
+    ("Locally advanced, metastatic, or recurrent NSCLC", "inclusion", [], ("disease_status",)),
+    ("High risk/relapsed CD19+ haematological malignancy", "inclusion", [], ("disease_status",)),
+    (
+        "Disease progression after 4 cycles of standard chemotherapy.",
+        "inclusion",
+        [("disease_status", {"status": "refractory"})],
+        ("prior_therapy",),
+    ),
+    (
+        "Peripheral blood tumor cell load <50%;",
+        "inclusion",
+        [("disease_status", {"status": "active_disease", "threshold": 50, "op": "<"})],
+        (),
+    ),
+    (
+        "Detectable disease in the BM at a level ≥10⁻⁴",
+        "inclusion",
+        [("disease_status", {"status": "mrd_positive", "threshold": 0.0001, "op": ">="})],
+        (),
+    ),
+    # labs: a count without its unit, the word "maximum", European abbreviations
+    (
+        "Hyperleukocytosis (WBC>50,000)",
+        "exclusion",
+        [("lab", {"analyte": "wbc", "unit": "per_ul"})],
+        (),
+    ),
+    (
+        "between 6 and 10 years old: maximum serum creatinine 1.0mg/dL",
+        "inclusion",
+        [("lab", {"analyte": "creatinine", "op": "<=", "value": 1, "unit": "mg_dl"})],
+        ("age",),
+    ),
+    (
+        "ASAT/ALAT < 2.5 x UNL",
+        "inclusion",
+        [
+            ("lab", {"analyte": "ast", "op": "<", "value": 2.5, "unit": "x_uln"}),
+            ("lab", {"analyte": "alt", "op": "<", "value": 2.5, "unit": "x_uln"}),
+        ],
+        (),
+    ),
+    (
+        "LVEF greater than or equal to 40% by MUGA, or LVEF greater than or equal to 50% by ECHO",
+        "inclusion",
+        [
+            ("lab", {"analyte": "lvef", "op": ">=", "value": 40}),
+            ("lab", {"analyte": "lvef", "op": ">=", "value": 50}),
+        ],
+        (),
+    ),
+    # conditions
+    (
+        "Cardiac ejection fraction ≥50%, no obvious abnormality in ECG",
+        "inclusion",
+        [("condition", {"condition": "cardiac_disease", "negated": True})],
+        (),
+    ),
+    (
+        "heart: Grade II and above;",
+        "exclusion",
+        [("condition", {"condition": "organ_dysfunction"})],
+        (),
+    ),
+    (
+        "Uncontrolled hypertension",
+        "exclusion",
+        [("condition", {"condition": "cardiac_disease"})],
+        (),
+    ),
+    (
+        "History of long QT syndrome",
+        "exclusion",
+        [("condition", {"condition": "cardiac_disease"})],
+        (),
+    ),
+    (
+        "Clinical diagnosis of systemic lupus erythematosus",
+        "inclusion",
+        [("condition", {"condition": "autoimmune_disease"})],
+        (),
+    ),
+    (
+        "Immunocompromised patients",
+        "exclusion",
+        [("condition", {"condition": "immunodeficiency"})],
+        (),
+    ),
+    (
+        "Radiotherapy or surgery for brain metastases was completed at least 2 weeks prior",
+        "inclusion",
+        [("prior_therapy", {"therapy": "radiotherapy", "within_days": 14})],
+        ("condition",),
+    ),
+    # consent, and a consent form that only dates something
+    ("Age < 18 years, incapacitated subjects", "exclusion", [("consent", {})], ()),
+    (
+        "Expected survival ≥ 3 months from the date of signing the informed consent form (ICF);",
+        "inclusion",
+        [],
+        ("consent",),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected", "absent"), FRESH_ROUNDS)
+def test_fresh_round_wordings(
+    text: str, kind: ItemKind, expected: list[Expect], absent: tuple[str, ...]
+) -> None:
+    check(text, kind, expected, absent)
