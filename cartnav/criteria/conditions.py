@@ -50,7 +50,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
         r"intravenous\s+)?(?:treatment|therapy|antibiotics|antimicrobials|antifungals|antivirals)|"
         r"(?:severe|serious|intercurrent)\s+(?:(?:acute|active|intercurrent|systemic|bacterial|viral|"
-        r"fungal|or|and|/)\s+){0,3}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?",
+        r"fungal|or|and|/)\s+){0,3}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?|"
+        r"\bsepsis\b|\bseptic\b|bacter(?:a)?emia|fung(?:a)?emia",
     ),
     ("pregnancy", r"pregnan(?:t|cy)"),
     (
@@ -83,7 +84,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "autoimmune_disease",
-        r"auto-?immune|lupus\s+erythematosus|\bsle\b|rheumatoid\s+arthritis",
+        r"auto-?immune|lupus\s+erythematosus|\bsle\b|rheumatoid\s+arthritis|"
+        # (inflammatory bowel disease is left out: annotators read it as a bowel disease)
+        r"psoriasis|scleroderma|systemic\s+sclerosis|vasculitis|sj[oö]gren",
     ),
     (
         "cardiac_disease",
@@ -97,7 +100,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?:ecg|electrocardiogra\w*|conduction|rhythm)\s+(?:[\w,]+\s+){0,3}?abnormalit\w*|"
         r"abnormalit\w*\s+(?:in|of|on)\s+(?:the\s+)?(?:ecg|electrocardiogra\w*)|"
         r"bundle\s+branch\s+block|atrioventricular\s+block|\bav\s+block|long\s+qt\s+syndrome|"
-        r"torsades?\s+de\s+pointes|"
+        r"torsades?\s+de\s+pointes|cardiomyopath\w+|myocarditis|pericarditis|"
+        r"valvular\s+heart\s+disease|heart\s+valve\s+disease|atrial\s+fibrillation|"
+        r"ventricular\s+(?:tachycardia|fibrillation|arrh?ythmias?)|angina\s+pectoris|"
+        r"coronary\s+(?:artery\s+bypass|stent\w*|angioplasty)|nyha\s+(?:class\s+)?(?:iii|iv|3|4)\b|"
         r"(?:uncontrolled|poorly\s+controlled|severe|malignant)\s+(?:arterial\s+)?hypertension",
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
@@ -108,7 +114,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?<!human\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|immunodeficient|"
         r"immuno-?compromised",
     ),
-    ("liver_disease", r"(?:chronic\s+)?liver\s+disease|cirrhosis"),
+    (
+        "liver_disease",
+        r"(?:chronic\s+)?liver\s+disease|cirrhosis|(?:hepatic|liver)\s+(?:failure|insufficiency)",
+    ),
     (
         "htlv1",
         r"\bhtlv(?:[- ]?(?:1|i))?\b|human\s+t[- ]cell\s+(?:lymphotropic|leu[ck]a?emia)\s+virus",
@@ -125,7 +134,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?:pulmonary|lung|respiratory)\s+(?:disease|failure|insufficiency|dysfunction|fibrosis)|"
         r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b|pleural\s+effusions?|"
         r"(?:pulmonary|lung)\s+interstitial\s+disease|pneumonitis|"
-        r"(?:pulmonary|lung|respiratory)\s+(?:function\s+)?(?:damag|impair)\w*",
+        r"(?:pulmonary|lung|respiratory)\s+(?:function\s+)?(?:damag|impair)\w*|\basthma\b|"
+        r"bronchiectasis|pulmonary\s+hypertension",
     ),
     (
         "substance_abuse",
@@ -144,7 +154,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?:disease|disorder)s?\s+(?:in|of)\s+(?:the\s+)?central\s+nervous\s+system|"
         r"(?:peripheral\s+)?neuropath(?:y|ies)|\bstrokes?\b|cerebrovascular\s+(?:accident|disease|"
         r"ischa?emia|events?)|\bmigraines?\b|dementia|parkinson'?s?\s+disease|"
-        r"multiple\s+sclerosis|myasthenia",
+        r"multiple\s+sclerosis|myasthenia|encephalitis|aphasia|"
+        r"cerebellar\s+(?:disease|dysfunction|disorder)|\bcns\s+disorders?|"
+        r"(?:intracranial|intracerebral|cerebral)\s+(?:ha?emorrhage|bleeding|infarction)|"
+        r"transient\s+isch(?:a)?emic\s+attacks?",
     ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
@@ -156,14 +169,16 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "active_gvhd": frozenset({"graf", "gvhd"}),
     "gvhd": frozenset({"graf", "gvhd"}),
     "uncontrolled_infection": frozenset({"infe"}),
-    "active_infection": frozenset({"infe"}),
+    "active_infection": frozenset({"infe"} | {"seps", "sept", "bact", "fung"}),
     "pregnancy": frozenset({"preg"}),
     "breastfeeding": frozenset({"brea", "lact", "nurs"}),
     "cns3": frozenset({"cns"}),
     "active_cns_disease": frozenset({"cns", "nerv", "brai"}),
     "cns_involvement": frozenset({"cns", "nerv", "brai", "lept"}),
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
-    "autoimmune_disease": frozenset({"auto", "lupu", "sle", "rheu"}),
+    "autoimmune_disease": frozenset(
+        {"auto", "lupu", "sle", "rheu"} | {"psor", "scle", "vasc", "sjog", "sj"}
+    ),
     "cardiac_disease": frozenset(
         {
             "angi",
@@ -180,21 +195,25 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
             "abno",
         }
         | {"rhyt", "bund", "atri", "av", "hype", "long", "tors"}
+        | {"vent", "valv", "nyha"}
     ),
     "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
     "allergy": frozenset({"alle", "anap", "hype"}),
     "organ_dysfunction": frozenset({"orga"}),
     "cns2": frozenset({"cns"}),
     "immunodeficiency": frozenset({"immu"}),
-    "liver_disease": frozenset({"live", "cirr"}),
+    "liver_disease": frozenset({"live", "cirr"} | {"hepa"}),
     "neurological_disorder": frozenset(
         {"neur", "nerv", "stro", "cere", "migr", "deme", "park", "scle", "myas"}
+        | {"ence", "apha", "cns", "intr", "isch"}
     ),
     "htlv1": frozenset({"htlv", "huma"}),
     "ebv": frozenset({"ebv", "epst"}),
     "cmv": frozenset({"cmv", "cyto"}),
     "thrombosis": frozenset({"thro", "embo", "deep", "dvt"}),
-    "pulmonary_disease": frozenset({"pulm", "lung", "resp", "inte", "copd", "pleu", "pneu"}),
+    "pulmonary_disease": frozenset(
+        {"pulm", "lung", "resp", "inte", "copd", "pleu", "pneu"} | {"asth", "bron"}
+    ),
     "substance_abuse": frozenset({"drug", "alco", "subs"}),
     "metabolic_disease": frozenset({"meta"}),
     "genetic_disease": frozenset({"gene", "here"}),
