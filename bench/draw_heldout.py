@@ -10,7 +10,8 @@ parser's output. Items whose text (whitespace folded) is already in the annotate
 held-out file are left out, as are fragments too short to annotate. ``--xml`` items are drawn
 from the legacy XML CAR-T records, ``--v2`` from the API v2 studies, ``--pages`` from the CAR-T
 listings (whose excerpts may be cut off: the annotator leaves out a fact that is cut off); the
-seed is the round number, so a round can be drawn again identically. See
+seed is the round number, so a round can be drawn again identically. ``--exclude`` leaves out
+the items of earlier draws not yet annotated, so that two rounds drawn together share none. See
 docs/criteria-annotation.md.
 """
 
@@ -64,9 +65,15 @@ def candidates(source: str, texts: dict[str, str], seen: set[str]) -> Iterator[d
 
 
 def draw(
-    round_no: int, xml_count: int, v2_count: int, shared: Path, pages_count: int = 0
+    round_no: int,
+    xml_count: int,
+    v2_count: int,
+    shared: Path,
+    pages_count: int = 0,
+    exclude: Sequence[Path] = (),
 ) -> list[dict[str, str]]:
     seen = annotated_texts()
+    seen |= {_fold(item["text"]) for path in exclude for item in load_items(path)}
     xml_pool: list[dict[str, str]] = []
     for path in sorted((shared / XML_DIR).glob("NCT*.xml")):
         source = f"{XML_DIR}/{path.name}"
@@ -100,8 +107,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pages", type=int, default=0, help="items from the CAR-T listings (cart_pages)"
     )
     parser.add_argument("--shared-data", type=Path, default=DEFAULT_SHARED / "data")
+    parser.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        help="a file of items drawn earlier (JSON Lines with 'text'); repeatable",
+    )
     args = parser.parse_args(argv)
-    items = draw(args.round, args.xml, args.v2, args.shared_data, args.pages)
+    items = draw(args.round, args.xml, args.v2, args.shared_data, args.pages, args.exclude)
     with args.out.open("w", encoding="utf-8") as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")

@@ -39,3 +39,29 @@ def test_the_script_writes_json_lines(shared_data: Path, tmp_path: Path) -> None
 def test_listing_items_can_be_drawn(shared_data: Path) -> None:
     items = draw_heldout.draw(5, 0, 1, shared_data, 2)
     assert [item["source"] for item in items][-2:] == [draw_heldout.PAGES_SOURCE] * 2
+
+
+def test_two_rounds_drawn_together_share_no_item(shared_data: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first.jsonl"
+    draw_heldout.main(
+        [
+            "--round",
+            "4",
+            "--xml",
+            "0",
+            "--v2",
+            "30",
+            "--pages",
+            "5",
+            "--out",
+            str(first),
+            "--shared-data",
+            str(shared_data),
+        ]
+    )
+    earlier = {" ".join(item["text"].split()) for item in draw_heldout.load_items(first)}
+    overlapping = draw_heldout.draw(6, 0, 30, shared_data, 5)
+    assert earlier & {" ".join(item["text"].split()) for item in overlapping}  # the pool is small
+    later = draw_heldout.draw(6, 0, 30, shared_data, 5, exclude=[first])
+    assert len(later) == 35
+    assert not earlier & {" ".join(item["text"].split()) for item in later}
