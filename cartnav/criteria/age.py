@@ -34,6 +34,13 @@ _POSTFIX_RE = re.compile(
     rf"(?=\d)(?<![a-z0-9.,])(?P<num>{NUM})\s*{_UNIT.format('u')}?{_OLD}?\s*(?:\+|(?:or|and)\s+"
     r"(?:(?P<ge>older|above|over|more|greater)|(?P<le>younger|below|under|less))(?!\s+than))"
 )
+# "18 ≤ age ≤ 75", "18 < age": the bound written before the word (a run-together list marker,
+# "1.18 ≤ age", is read as the marker "1." and the age 18)
+_REVERSED_RE = re.compile(
+    r"(?<![a-z0-9.,])(?:\d{1,2}\.(?=\d{2}\s*(?:≤|<)))?"
+    rf"(?P<a>{NUM})\s*{_UNIT.format('au')}?\s*(?P<aop><=|≤|<)\s*(?:age\b|年龄)"
+    rf"(?:\s*(?P<bop><=|≤|<)\s*(?P<b>{NUM})\s*{_UNIT.format('bu')}?)?"
+)
 _AGE_CUE_RE = re.compile(r"\b(?:age[sd]?|years?\s+of\s+age)\b|年龄")
 _SKIP_CONTEXT_RE = re.compile(
     r"child[- ]?bearing|reproductive|menopaus|menses|\bfor\s+(?:patients?|subjects?|participants?|"
@@ -104,6 +111,15 @@ def find_age(folded: str) -> list[Constraint]:
             lo = (a, m.group("aop") != ">")
             hi = (b, m.group("bop") != "<")
             spans.append((m.start(), m.end()))
+            break
+    if not spans and ("age" in folded or "年龄" in folded):
+        for m in _REVERSED_RE.finditer(folded):
+            if _skip(folded, m.start(), m.end()):
+                continue
+            lo = (_years(m.group("a"), m.group("au")), m.group("aop") != "<")
+            if m.group("b"):
+                hi = (_years(m.group("b"), m.group("bu")), m.group("bop") != "<")
+            spans.append((m.start("a"), m.end()))
             break
     if not spans:
         for m in _BOUND_RE.finditer(folded, 0, limit):

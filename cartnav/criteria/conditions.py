@@ -35,7 +35,10 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("gvhd", rf"(?<![a-z])gvhd(?![a-z])|{_GVH}"),
     (
         "uncontrolled_infection",
-        r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+(?:[\w-]+,?\s+){0,4}?"
+        # (not across a noun the adjective qualifies: "uncontrollable medical disease, active
+        # infection")
+        r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+"
+        r"(?:(?!(?:diseases?|illness(?:es)?|conditions?|disorders?)\b)[\w-]+,?\s+){0,4}?"
         r"infections?|infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
         r"(?:uncontrolled|not\s+controlled)|"
         r"infect\w*\s+(?:[\w,-]+\s+){0,8}?(?:difficult|hard)\s+to\s+control|"
@@ -108,7 +111,13 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
     ("allergy", r"allerg\w+|hypersensitivity|anaphyla\w+"),
-    ("organ_dysfunction", r"organ\s+(?:failure|dysfunction|insufficiency)"),
+    (
+        "organ_dysfunction",
+        r"organ\s+(?:failure|dysfunction|insufficiency)|"
+        # "insufficient bone marrow reserve or organ function"
+        r"\b(?:insufficient|inadequate|poor|impaired)\s+(?:[\w-]+\s+){0,4}?(?:major\s+|vital\s+)?"
+        r"organ\s+functions?\b",
+    ),
     (
         "immunodeficiency",
         r"(?<!human\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|immunodeficient|"
@@ -127,6 +136,8 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "thrombosis",
         r"thromb(?:osis|oses|us|i)\b|thrombo-?embol\w*|thrombophilia|\bembolism|"
+        # "arterial thrombotic/embolic events"
+        r"\bthrombotic\s*(?:/\s*embolic\s+|or\s+embolic\s+|\s)(?:events?|episodes?|complications?)|"
         r"deep\s+ve(?:in|nous)\s+thromb\w*|\bdvt\b",
     ),
     (
@@ -226,7 +237,9 @@ _CONSENT_RE = with_first_chars(
         r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
         r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|(?:ability|able)\s+to\s+understand\b|"
         r"comply\s+with|complying\s+with|contracept\w+|incapacitated|legally\s+incompetent|"
-        r"able\s+to\s+(?:come|attend)\s+(?:to\s+)?(?:the\s+)?(?:study|clinic|hospital|site)|birth\s+control|agree\w*\s+to\s+use|volunteer\w*|\bconsent\b|"
+        r"able\s+to\s+(?:come|attend)\s+(?:to\s+)?(?:the\s+)?(?:study|clinic|hospital|site)|birth\s+control|agree\w*\s+to\s+(?:\w+\s+)?use\b|volunteer\w*|\bconsent\b|"
+        r"(?:\bcan|able\s+to)\s+undergo\s+(?:all\s+)?(?:the\s+)?(?:study|protocol)[- ]"
+        r"(?:related\s+|specific\s+|required\s+)?(?:procedures|assessments|examinations)|"
         r"\bcomplian(?:ce|t)\b"
     )
 )
@@ -458,11 +471,24 @@ def _allowed_here(folded: str, pos: int) -> bool:
         lo, hi = sorted((pos, m.start()))
         if _BUT_RE.search(folded, lo, hi):
             continue
-        open_p = folded.rfind("(", start, m.start())
-        if open_p > folded.rfind(")", start, m.start()) and not open_p < pos < m.start():
+        open_p = _open_paren(folded, start, m.start())
+        if open_p >= 0 and not open_p < pos < m.start():
             continue
         return True
     return False
+
+
+def _open_paren(folded: str, start: int, pos: int) -> int:
+    """Where the innermost parenthesis still open at ``pos`` opens (counted from ``start``), or
+    -1: "(such as ..., hypothyroidism (hormone replacement) can be included ...)" is inside."""
+    opened: list[int] = []
+    for k in range(start, pos):
+        ch = folded[k]
+        if ch == "(":
+            opened.append(k)
+        elif ch == ")" and opened:
+            opened.pop()
+    return opened[-1] if opened else -1
 
 
 _DEFINED_AS_RE = re.compile(
@@ -510,7 +536,8 @@ _ALTERNATIVE_RE = re.compile(r"\bor\b|/")
 _AT_MOST_RE = re.compile(r"(?:≤|<=?|\bup\s+to|\blower\s+than|\bno\s+more\s+than|\bat\s+most)\s*$")
 _ACTIVE_OR_UNCONTROLLED_RE = re.compile(
     r"\b(?:active|serious|severe)\s*(?:,|or|and/or|/)\s*(?:\w+\s*(?:,|or|and/or|/)\s*)?"
-    r"uncontroll\w+\s+(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,4}?infections?"
+    r"uncontroll\w+\s+(?:(?!(?:diseases?|illness(?:es)?|conditions?|disorders?)\b)[\w-]+,?\s+"
+    r"(?:or\s+|and\s+)?){0,4}?infections?"
 )
 
 
@@ -535,14 +562,19 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
         return None  # "organ failure, defined as LVEF < 40% ...": the numbers are the labs
     if name == "other_malignancy" and re.search(r"\b(?:cns|central|nervous)\b", folded[start:end]):
         return None
+    if name == "active_infection" and _SCREEN_FOR_RE.search(folded, max(0, start - 70), start):
+        return None  # "a PCR test ... to screen for acute infection": what a test looks for
     return name
+
+
+_SCREEN_FOR_RE = re.compile(r"\b(?:screen|test|look)(?:s|ed|ing)?\s+for\s+(?:[\w-]+\s+){0,7}$")
 
 
 # Every consent / logistics pattern contains one of these literal pieces: a cheap substring test
 # decides whether the costly alternation runs at all.
 _CONSENT_KEYS_RE = re.compile(
-    "consent|assent|icf|willing|able to|ability to|comply|contracep|birth control|agree|volunteer|"
-    "complian|incapacitated|incompetent"
+    "consent|assent|icf|willing|able to|ability to|can undergo|comply|contracep|birth control|"
+    "agree|volunteer|complian|incapacitated|incompetent"
 )
 _LOGISTICS_KEYS = (
     "travel",

@@ -153,7 +153,8 @@ _B_CONTEXT_RE = re.compile(
 _CD19_BEFORE_RE = re.compile(r"cd19\s*(?:\+|-?positive|-?pos)\s*$")
 _SURVIVAL_IN_RE = re.compile(r"(?:survival|life\s+expectancy)\b[^.;,]{0,45}\bin\s+$")
 _CONTEXT_FOR_RE = re.compile(
-    r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?)\s+for\s+(?:patients?\s+with\s+)?"
+    r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?|(?:was|were|been)\s+(?:used|given|"
+    r"administered))\s+for\s+(?:the\s+treatment\s+of\s+)?(?:patients?\s+with\s+)?"
     r"(?:ph\+?\s*|philadelphia[\w\s+()-]{0,30}?\s)?$"
 )
 

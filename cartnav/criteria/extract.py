@@ -101,7 +101,7 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if not gates.PERFORMANCE.isdisjoint(words) or "who performance" in folded:
         scales = find_performance(folded)
         found = _without_scale_ages(found, scales) + scales
-    if (digits or "times" in folded) and (
+    if (digits or "times" in folded or "uln" in folded or "upper limit" in folded) and (
         not gates.LABS.isdisjoint(words) or ("cd" in words and "count" in folded)
     ):
         labs = find_labs(text, folded, words, kind)

@@ -260,6 +260,8 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         if not values:
             values = _maximum(folded, subjects[0].start(), subjects[-1].end(), limit)
         if not values:
+            values = _at_uln(folded, subjects[-1].end(), limit)
+        if not values:
             continue
         names: list[str] = []
         for s in subjects:
@@ -375,6 +377,24 @@ def _maximum(
     if unit is None:
         return []
     return [("<=" if word.group("max") else ">=", parse_number(num.group("num")), unit, unit_end)]
+
+
+_AT_ULN_RE = with_first_chars(
+    re.compile(
+        rf"[\s)]*(?:(?:is|are|should\s+be|must\s+be|of|:)\s*)?(?:{COMPARATOR})\s*(?:the\s+)?"
+        r"(?:institutional\s+|local\s+|site\s+|laboratory\s+|lab\s+)?(?:uln|upper\s+limits?\s+"
+        r"of\s+(?:the\s+)?normal|upper\s+normal\s+limit)\b(?:\s*\(\s*uln\s*\))?"
+    )
+)
+
+
+def _at_uln(folded: str, start: int, limit: int) -> list[tuple[str, float, str | None, int]]:
+    """ "total bilirubin <= institutional upper limit of normal": the limit itself, 1 x ULN."""
+    m = _AT_ULN_RE.match(folded, start, limit)
+    op = op_of(m) if m is not None else None
+    if m is None or op is None:
+        return []
+    return [(op, 1.0, "x_uln", m.end())]
 
 
 def _with_alt(c: Constraint, alt: int | None) -> Constraint:

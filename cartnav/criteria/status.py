@@ -117,7 +117,9 @@ _OTHER_CONDITION_RE = re.compile(
     r"\s*(?:[\w-]+\s+)?(?:hypertension|nausea|vomiting|angina|ascites|pain|epilep\w*|seizures?|"
     r"diarrh\w*|constipation|cough|an(?:a)?emia|thrombocytopenia|hypokal\w*|hypercalc\w*|o?edema|"
     r"effusions?|infections?|heart\s+failure|arrh?ythmias?|hypotension|pneumothorax|"
-    r"shock|fever|pancreatitis|hypoxemia|headache)"
+    r"shock|fever|pancreatitis|hypoxemia|headache|pneumonitis|uveitis|miscarriages?|strokes?|"
+    r"thrombo\w*|embol\w*|glomerulo\w*|nephr\w*|(?:kidney|renal|liver|hepatic|lung|heart|cardiac|"
+    r"autoimmune|inflammatory|skin|thyroid|eye)\s+(?:diseases?|disorders?))"
 )
 _NEW_DISEASE = r"(?:newly[- ]diagnosed|de[- ]novo|untreated|treatment[- ]na[iï]ve)"
 _NEWLY_OR_BEFORE_RE = re.compile(rf"{_NEW_DISEASE}\s*(?:,\s*)?(?:or|and/or|/)\s*$")

@@ -25,8 +25,11 @@ def check(text: str, kind: ItemKind, expected: list[Expect], absent: tuple[str, 
     found = extract_constraints(text, kind)
     for ctype, attrs in expected:
         assert any(_matches(c, ctype, attrs) for c in found), (text, ctype, attrs, found)
-    for ctype in absent:
-        assert not any(c.type == ctype for c in found), (text, ctype, found)
+    for entry in absent:  # a type ("disease") or a type and a value ("condition:cmv")
+        ctype, _, value = entry.partition(":")
+        assert not any(
+            c.type == ctype and (not value or value in c.attrs.values()) for c in found
+        ), (text, entry, found)
     for c in found:
         assert 0 <= c.span[0] < c.span[1] <= len(text)
 
@@ -1955,6 +1958,65 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [],
         ("consent",),
     ),
+    # rules from the round of 2026-12-07: the limit itself ("≤ ULN"), an age written after its
+    # bound, nested parentheses around an allowance, nouns an adjective stays with
+    (
+        "Serum bilirubin ≤ the institutional upper limit of normal",
+        "inclusion",
+        [("lab", {"analyte": "bilirubin", "op": "<=", "value": 1, "unit": "x_uln"})],
+        (),
+    ),
+    (
+        "AST and ALT > ULN",
+        "exclusion",
+        [
+            ("lab", {"analyte": "ast", "op": ">", "value": 1, "unit": "x_uln"}),
+            ("lab", {"analyte": "alt", "op": ">", "value": 1, "unit": "x_uln"}),
+        ],
+        (),
+    ),
+    (
+        "16 ≤ age ≤ 70 years",
+        "inclusion",
+        [("age", {"min_years": 16, "max_years": 70, "min_inclusive": True})],
+        (),
+    ),
+    ("1.18 ≤ age. 2. Confirmed B-ALL", "inclusion", [("age", {"min_years": 18})], ()),
+    (
+        "History of autoimmune disease (such as vasculitis, thyroiditis (on replacement) can be"
+        " enrolled after treatment)",
+        "exclusion",
+        [("condition", {"condition": "autoimmune_disease"})],
+        (),
+    ),
+    (
+        "Any uncontrollable medical disease, active infection or mental illness",
+        "exclusion",
+        [("condition", {"condition": "active_infection"})],
+        (),
+    ),
+    (
+        "Inadequate bone marrow reserve or organ function",
+        "exclusion",
+        [("condition", {"condition": "organ_dysfunction"})],
+        (),
+    ),
+    (
+        "Venous thrombotic/embolic events within 6 months",
+        "exclusion",
+        [("condition", {"condition": "thrombosis"})],
+        (),
+    ),
+    ("Recurrent primary kidney disease", "exclusion", [], ("disease_status",)),
+    (
+        "Positive CMV PCR; a PCR test will be done to screen for acute or chronic active infection",
+        "exclusion",
+        [("condition", {"condition": "cmv"})],
+        ("condition:active_infection",),
+    ),
+    ("Chemotherapy was given for NSCLC before surgery", "exclusion", [], ("disease",)),
+    ("Able to undergo study procedures", "inclusion", [("consent", {})], ()),
+    ("Agrees to daily use of the study moisturiser", "inclusion", [("consent", {})], ()),
 ]
 
 
