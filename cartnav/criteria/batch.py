@@ -37,7 +37,13 @@ def _parse_chunk(texts: Sequence[str]) -> list[list[CriterionItem]]:
 
 
 def parse_many(texts: Sequence[str], *, workers: int | None = None) -> list[list[CriterionItem]]:
-    """``[parse_criteria(t) for t in texts]``, computed by up to ``workers`` processes."""
+    """``[parse_criteria(t) for t in texts]``, computed by up to ``workers`` processes.
+
+    This process is one of them: the pool's ``workers - 1`` processes take chunks from the front
+    while this one takes chunks no worker has started from the back (a future cancelled before it
+    runs is never run). Only the pool's share is sent between processes, and no core is left to
+    a parent that only waits.
+    """
     count = default_workers() if workers is None else workers
     if count <= 1 or len(texts) < MIN_PARALLEL:
         return _parse_chunk(texts)
@@ -46,12 +52,21 @@ def parse_many(texts: Sequence[str], *, workers: int | None = None) -> list[list
     # fork: the workers start at once with the compiled patterns; spawn where fork is missing
     methods = multiprocessing.get_all_start_methods()
     context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    done: list[list[CriterionItem]] = []
+    results: list[list[list[CriterionItem]] | None] = [None] * len(chunks)
     try:
-        with ProcessPoolExecutor(max_workers=min(count, len(chunks)), mp_context=context) as pool:
-            for parsed in pool.map(_parse_chunk, chunks):
-                done.extend(parsed)
+        with ProcessPoolExecutor(max_workers=count - 1, mp_context=context) as pool:
+            futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+            for k in range(len(chunks) - 1, -1, -1):
+                if not futures[k].cancel():
+                    break  # the pool has reached this chunk: what is left is the pool's
+                results[k] = _parse_chunk(chunks[k])
+            for k, future in enumerate(futures):
+                if results[k] is None:
+                    results[k] = future.result()
     except (BrokenProcessPool, OSError):
-        # a worker died or no process could start: finish here, from where the pool stopped
-        done.extend(_parse_chunk(texts[len(done) :]))
+        pass  # a worker died or no process could start: the chunks not done are parsed below
+    done: list[list[CriterionItem]] = []
+    for k, chunk in enumerate(chunks):
+        part = results[k]
+        done.extend(part if part is not None else _parse_chunk(chunk))
     return done

@@ -66,8 +66,8 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("cns2", r"\bcns[- ]?2\b|\bcns\s+(?:grade\s+|status\s+)?(?:2|ii)\b"),
     (
         "active_cns_disease",
-        rf"(?:active|uncontroll(?:ed|able)|symptomatic)\s+(?:(?:or|and/or|and)\s+(?:active|"
-        rf"uncontroll(?:ed|able)|symptomatic)\s+)?(?:{_CNS}|brain)\s+(?:\(cns\)\s+)?"
+        rf"(?:active|uncontroll(?:ed|able)|symptomatic|unstable)\s+(?:(?:or|and/or|and)\s+(?:active|"
+        rf"uncontroll(?:ed|able)|symptomatic|unstable)\s+)?(?:{_CNS}|brain)\s+(?:\(cns\)\s+)?"
         rf"(?:[\w-]+\s+){{0,2}}?(?:disease|involvement|"
         r"leu[ck]a?emia|lymphoma|malignan\w+|tumou?rs?|metastas\w+)",
     ),
@@ -107,6 +107,9 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"valvular\s+heart\s+disease|heart\s+valve\s+disease|atrial\s+fibrillation|"
         r"ventricular\s+(?:tachycardia|fibrillation|arrh?ythmias?)|angina\s+pectoris|"
         r"coronary\s+(?:artery\s+bypass|stent\w*|angioplasty)|nyha\s+(?:class\s+)?(?:iii|iv|3|4)\b|"
+        # "cardiac function class III-IV according to NYHA"
+        r"(?:cardiac|heart)\s+function\s+(?:class|grade)\s*(?:iii|iv|3|4)\b(?=[^.;]{0,40}\bnyha\b)|"
+        r"hypertensive\s+(?:crisis|crises|emergenc\w+|urgenc\w+|heart\s+disease)|"
         r"(?:uncontrolled|poorly\s+controlled|severe|malignant)\s+(?:arterial\s+)?hypertension",
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
@@ -156,11 +159,12 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("metabolic_disease", r"metabolic\s+(?:disease|disorder)s?"),
     (
         "genetic_disease",
-        r"genetic\s+(?:disease|disorder|syndrome)s?|hereditary\s+(?:disease|syndrome)s?",
+        r"genetic\s+(?:disease|disorder|syndrome)s?|hereditary\s+(?:disease|syndrome)s?|"
+        r"multiple\s+endocrine\s+neoplasia",
     ),
     (
         "neurological_disorder",
-        r"neurolog\w*\s+(?:disorders?|diseases?)|"
+        r"neurolog\w*\s+(?:disorders?|diseases?|conditions?)|encephalopath(?:y|ies)|"
         r"central\s+nervous\s+system\s+(?:diseases|disorders?)|"
         r"(?:disease|disorder)s?\s+(?:in|of)\s+(?:the\s+)?central\s+nervous\s+system|"
         r"(?:peripheral\s+)?neuropath(?:y|ies)|\bstrokes?\b|cerebrovascular\s+(?:accident|disease|"
@@ -227,7 +231,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     ),
     "substance_abuse": frozenset({"drug", "alco", "subs"}),
     "metabolic_disease": frozenset({"meta"}),
-    "genetic_disease": frozenset({"gene", "here"}),
+    "genetic_disease": frozenset({"gene", "here", "mult"}),
 }
 _COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _CONDITIONS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])
@@ -240,6 +244,9 @@ _CONSENT_RE = with_first_chars(
         r"able\s+to\s+(?:come|attend)\s+(?:to\s+)?(?:the\s+)?(?:study|clinic|hospital|site)|birth\s+control|agree\w*\s+to\s+(?:\w+\s+)?use\b|volunteer\w*|\bconsent\b|"
         r"(?:\bcan|able\s+to)\s+undergo\s+(?:all\s+)?(?:the\s+)?(?:study|protocol)[- ]"
         r"(?:related\s+|specific\s+|required\s+)?(?:procedures|assessments|examinations)|"
+        r"(?:\bcan|able\s+to)\s+undergo\s+(?:all\s+)?(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:procedures|"
+        r"assessments|examinations|tests)\s+(?:as\s+)?(?:required|specified|defined)\s+(?:by|in)\s+"
+        r"the\s+(?:protocol|study)|"
         r"\bcomplian(?:ce|t)\b"
     )
 )
@@ -248,7 +255,8 @@ _LOGISTICS_RE = with_first_chars(
         r"\btravel|\breside\b|live\s+within|stay\s+(?:near|close|in|within)|care\s*-?givers?|"
         r"insurance|transportation|accommodation|lodging|geographic\w*|proximity\s+to|"
         r"\bresidents?\b|\bresiden(?:ce|cy)\b|\blive[sd]?\s+(?:with|within|near)\b|"
-        r"\bzoom\b|video[- ]?conferenc\w*|smartphone|\bcontact\s+(?:persons?|details)"
+        r"\bzoom\b|video[- ]?conferenc\w*|smartphone|\bcontact\s+(?:persons?|details)|"
+        r"social\s+security"
     )
 )
 _TIME_OF_CONSENT_RE = re.compile(
@@ -454,7 +462,10 @@ _DEFINED_NEXT_RE = re.compile(
 _CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)")
 
 
-_IF_AFTER_RE = re.compile(r"\s+(?:only\s+)?(?:if|provided|when|as\s+long\s+as)\b")
+_IF_AFTER_RE = re.compile(
+    r"\s+(?:in(?:to)?\s+(?:the|this)\s+(?:study|trial)\s+)?(?:only\s+)?(?:if|provided|when|"
+    r"as\s+long\s+as)\b"
+)
 _BUT_RE = re.compile(r"\b(?:except\w*|unless|however|but)\b")
 
 
@@ -603,6 +614,7 @@ _LOGISTICS_KEYS = (
     "smartphone",
     "contact person",
     "contact details",
+    "social security",
 )
 
 

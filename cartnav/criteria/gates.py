@@ -264,6 +264,7 @@ LABS = frozenset(
 CONDITIONS = frozenset(
     {
         "lept",
+        "mult",
         "adeq",
         "norm",
         "suff",
@@ -401,6 +402,7 @@ LOGISTICS = frozenset(
         "vide",
         "smar",
         "cont",
+        "soci",
     }
 )
 EXCEPTION = frozenset({"exce", "unle", "othe", "excl", "apar", "asid", "besi"})

@@ -54,7 +54,10 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     ),
     (
         "allo_hsct",
-        rf"allogen(?:e)?ic\s+{_STEM}{_TX}|allo-?\s*h?sct\b|allo-?hct\b|allo\s+{_TX}",
+        rf"allogen(?:e)?ic\s+{_STEM}{_TX}|allo-?\s*h?sct\b|allo-?hct\b|allo\s+{_TX}|"
+        # "allogeneic stem cell or solid organ transplantation"
+        r"allogen(?:e)?ic\s+(?:stem\s+cells?|bone\s+marrow)\s+(?:or|and|and/or|/)\s+(?:solid\s+)?"
+        r"organ\s+transplant\w*",
         False,
     ),
     ("auto_hsct", rf"autologous\s+{_STEM}{_TX}|auto-?\s*h?sct\b", False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -39,25 +39,49 @@ def test_small_batches_and_one_worker_stay_in_this_process(
     assert parse_many(texts, workers=1) == [parse_criteria(t) for t in texts]
 
 
+class _FakePool:
+    """A pool for the tests: ``submit`` runs nothing itself; ``finished`` says what the first
+    futures end as (a result, or an exception) and the rest stay pending."""
+
+    def __init__(self, finished: list[BaseException | None]) -> None:
+        self.finished = finished
+        self.submitted = 0
+
+    def __call__(self, **_kwargs: Any) -> _FakePool:
+        return self
+
+    def __enter__(self) -> _FakePool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def submit(self, fn: Any, chunk: list[str]) -> Future[Any]:
+        future: Future[Any] = Future()
+        if self.submitted < len(self.finished):
+            error = self.finished[self.submitted]
+            if error is None:
+                future.set_result(fn(chunk))
+            else:
+                future.set_exception(error)
+        self.submitted += 1
+        return future
+
+
+def test_this_process_takes_the_chunks_no_worker_started(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = _FakePool([None, None])  # the workers did two chunks; the rest never started
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", pool)
+    assert parse_many(texts, workers=2) == [parse_criteria(t) for t in texts]
+    assert pool.submitted > 2
+
+
 def test_a_broken_pool_is_finished_in_this_process(
     texts: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Breaks:
-        """Delivers two chunks, then dies as a pool whose worker was killed."""
-
-        def __init__(self, **_kwargs: Any) -> None:
-            pass
-
-        def __enter__(self) -> Breaks:
-            return self
-
-        def __exit__(self, *_exc: object) -> None:
-            return None
-
-        def map(self, fn: Any, chunks: list[list[str]]) -> Iterator[Any]:
-            yield fn(chunks[0])
-            yield fn(chunks[1])
-            raise BrokenProcessPool("a worker died")
-
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Breaks)
+    # two chunks delivered, then the pool dies as one whose worker was killed, with every other
+    # chunk already handed to it
+    pool = _FakePool([None, None] + [BrokenProcessPool("a worker died")] * 1000)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", pool)
     assert parse_many(texts, workers=2) == [parse_criteria(t) for t in texts]

@@ -2017,6 +2017,54 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
     ("Chemotherapy was given for NSCLC before surgery", "exclusion", [], ("disease",)),
     ("Able to undergo study procedures", "inclusion", [("consent", {})], ()),
     ("Agrees to daily use of the study moisturiser", "inclusion", [("consent", {})], ()),
+    # and from the round after it
+    (
+        "Heart function class III or IV according to the NYHA classification",
+        "exclusion",
+        [("condition", {"condition": "cardiac_disease"})],
+        (),
+    ),
+    (
+        "Hypertensive emergency or any encephalopathy",
+        "exclusion",
+        [
+            ("condition", {"condition": "cardiac_disease"}),
+            ("condition", {"condition": "neurological_disorder"}),
+        ],
+        (),
+    ),
+    (
+        "A neurological condition of grade 2 or higher",
+        "exclusion",
+        [("condition", {"condition": "neurological_disorder"})],
+        (),
+    ),
+    (
+        "Multiple endocrine neoplasia type 2",
+        "exclusion",
+        [("condition", {"condition": "genetic_disease"})],
+        (),
+    ),
+    ("Must be covered by social security", "inclusion", [("logistics", {})], ()),
+    (
+        "Women who could become pregnant may be enrolled in the study if they have a negative"
+        " pregnancy test",
+        "inclusion",
+        [("condition", {"condition": "pregnancy", "negated": True})],
+        (),
+    ),
+    (
+        "Able to undergo the blood tests required by the protocol",
+        "inclusion",
+        [("consent", {})],
+        (),
+    ),
+    (
+        "Previous allogeneic stem cell or solid organ transplant",
+        "exclusion",
+        [("prior_therapy", {"therapy": "allo_hsct", "requirement": "excluded"})],
+        (),
+    ),
 ]
 
 
