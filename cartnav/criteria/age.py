@@ -49,6 +49,10 @@ _SKIP_CONTEXT_RE = re.compile(
 )
 _SKIP_CONTEXT_RE = with_first_chars(_SKIP_CONTEXT_RE)  # same matches, quicker scan
 _OTHER_UNIT_RE = re.compile(r"\s*(?:kg|g\b|%|mg|cm|m2|m\b|/|x\b|times|cells|days?|weeks?|hours?)")
+_INTERVAL_AFTER_RE = re.compile(
+    r"\s*(?:between|since|after|before|prior\s+to|following|from\s+(?:the\s+)?(?:last|end|date|"
+    r"diagnosis|transplant|completion))\b"
+)
 _REPRODUCTIVE_RE = re.compile(r"menopaus|menarche|amenorrh|wocbp|reproductive\s+potential")
 _AND_RE = re.compile(r"\s*,?\s*(?:and|but)?\s*")
 _AGE_RIGHT_BEFORE_RE = re.compile(r"\bage[sd]?\s*:?\s*$")
@@ -78,6 +82,8 @@ def _has_cue(folded: str, start: int, end: int, old: str | None, item_start: boo
 def _skip(folded: str, start: int, end: int | None = None) -> bool:
     if end is not None and _OTHER_UNIT_RE.match(folded, end):
         return True  # "at least 14.5 kg": not an age
+    if end is not None and _INTERVAL_AFTER_RE.match(folded, end):
+        return True  # "less than 1 year between last chemotherapy and progression": a time span
     if _REPRODUCTIVE_RE.search(folded, max(0, start - 60), (end or start) + 60):
         return True  # definitions of reproductive potential ("post-menopausal if >= 55 years")
     return _SKIP_CONTEXT_RE.search(folded, max(0, start - 60), start) is not None

@@ -53,7 +53,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"infections?\s+requiring\s+(?:systemic\s+|iv\s+|"
         r"intravenous\s+)?(?:treatment|therapy|antibiotics|antimicrobials|antifungals|antivirals)|"
         r"(?:severe|serious|intercurrent)\s+(?:(?:acute|active|intercurrent|systemic|bacterial|viral|"
-        r"fungal|or|and|/)\s+){0,3}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?|"
+        r"fungal|or|and|/),?\s+){0,5}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?|"
         r"\bsepsis\b|\bseptic\b|bacter(?:a)?emia|fung(?:a)?emia",
     ),
     ("pregnancy", r"pregnan(?:t|cy)"),
@@ -102,6 +102,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"pericardial\s+effusions?|"
         r"(?:ecg|electrocardiogra\w*|conduction|rhythm)\s+(?:[\w,]+\s+){0,3}?abnormalit\w*|"
         r"abnormalit\w*\s+(?:in|of|on)\s+(?:the\s+)?(?:ecg|electrocardiogra\w*)|"
+        r"(?:significant|abnormal)\s+(?:ecg|electrocardiogra\w*)\s+(?:findings|changes)|"
         r"bundle\s+branch\s+block|atrioventricular\s+block|\bav\s+block|long\s+qt\s+syndrome|"
         r"torsades?\s+de\s+pointes|cardiomyopath\w+|myocarditis|pericarditis|"
         r"valvular\s+heart\s+disease|heart\s+valve\s+disease|atrial\s+fibrillation|"

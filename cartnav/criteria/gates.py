@@ -96,11 +96,16 @@ STATUS = frozenset(
         "cr",
         "inef",
         "prog",
+        "pers",
+        "thir",
     }
 )
 THERAPY = CHEMO_DRUG_PREFIXES | frozenset(
     {
         "horm",
+        "eryt",
+        "epoe",
+        "stim",
         "colo",
         "ritu",
         "obin",

@@ -206,6 +206,8 @@ def _fit(analyte: str, unit: str | None, value: float) -> tuple[str | None, floa
             return None
     if unit not in _FITS.get(analyte, ()):
         return None
+    if unit == "mmol_l" and analyte == "creatinine":
+        return "umol_l", value * 1000  # one unit for creatinine's molar limits
     return unit, value
 
 

@@ -28,7 +28,10 @@ from cartnav.criteria.units import (
 from cartnav.domain.criterion import Constraint
 
 _HSCT = (
-    r"(?:an?\s+)?(?:allogeneic\s+|allogenic\s+|allo-?\s*|autologous\s+|auto-?\s*)?"
+    r"(?:an?\s+)?(?:prior\s+|previous\s+)?"
+    # "after prior autologous or allogeneic SCT"
+    r"(?:(?:autologous|auto|allogeneic|allogenic|allo)\s*(?:or|and/or|/)\s*)?"
+    r"(?:allogeneic\s+|allogenic\s+|allo-?\s*|autologous\s+|auto-?\s*)?"
     r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
     r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+)?"
     r"(?:transplant\w*|hsct|hct|sct|asct|bmt|allo-?h?sct)\b"
@@ -61,7 +64,9 @@ _PATTERNS: list[tuple[str, str]] = [
         r"or\s+more\s+)?induction|"
         r"(?:no|not\s+(?:achiev\w+|in)|fail\w*\s+to\s+achieve|did\s+not\s+achieve)\s+(?:a\s+)?"
         r"(?:bone\s+marrow\s+|morphologic\w*\s+|hematologic\w*\s+)?(?:complete\s+)?(?:remission|cr)"
-        r"\s+(?:\([^()]{0,30}\)\s+)?after\s+(?:[\w≥>=-]+\s+){0,7}?induction",
+        r"\s+(?:\([^()]{0,30}\)\s+)?after\s+(?:[\w≥>=-]+\s+){0,7}?induction|"
+        r"(?:residual|persistent)\s+disease\s+(?:after|following)\s+(?:the\s+)?(?:primary|initial|"
+        r"up-?front|first[- ]line)\s+(?:therapy|treatment|chemotherapy)",
     ),
     (
         "relapsed_or_refractory",
@@ -82,6 +87,9 @@ _PATTERNS: list[tuple[str, str]] = [
         r"chemotherapy|induction)|"
         r"\bno\s+(?:complete\s+remission|cr)\b(?=\s+or\s+[^.;]{0,30}?\bafter\b)|"
         r"can\s*not\s+(?:get|achieve|attain|obtain|reach)\s+(?:a\s+)?(?:cr|complete\s+remission)\b|"
+        # "CR can not be achieved after 2 regimens"
+        r"\b(?:cr|complete\s+remission)\s+(?:can\s*not|could\s+not|was\s+not|is\s+not)\s+"
+        r"(?:be\s+|been\s+)?(?:achieved|attained|obtained|reached)|"
         # "chemotherapy and targeted therapies are ineffective", "residual lesions remain after
         # treatment" (registrations translated from Chinese)
         r"(?:chemotherap\w*|therap\w*|treatments?)\s+(?:[\w,]+\s+){0,4}?(?:is|are|was|were)\s+"
@@ -90,20 +98,26 @@ _PATTERNS: list[tuple[str, str]] = [
         r"progression\s+(?:after|during|on)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four)\s+"
         r"(?:cycles?|courses?|lines?)",
     ),
-    ("relapsed", rf"\b{_RELAPSE}\b"),
+    (
+        "relapsed",
+        # a second or later remission follows a relapse ("AML in CR2 or CR3"), unless a first
+        # remission is offered beside it ("CR1 or CR2")
+        rf"\b{_RELAPSE}\b|(?<!cr1 or )(?<!cr1, )(?<!cr1/)\bcr\s*[2-9]\b|"
+        r"\b(?:second|third)\s+(?:or\s+(?:greater|later|subsequent)\s+)?(?:complete\s+)?remission",
+    ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "second_or_later_relapse": frozenset({"recu", "rela"}),
     "post_hsct": frozenset({"recu", "rela"}),
     "isolated_extramedullary": frozenset({"isol"}),
     "extramedullary": frozenset({"extr"}),
-    "primary_refractory": frozenset({"indu", "prim", "refr"}),
+    "primary_refractory": frozenset({"indu", "prim", "refr", "resi", "pers"}),
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
     "refractory": frozenset({"chem", "refr", "resi"}),
     "refractory_no_remission": frozenset(
         {"achi", "remi", "resp", "atta", "obta", "cr", "inef", "resi", "prog"}
     ),
-    "relapsed": frozenset({"recu", "rela"}),
+    "relapsed": frozenset({"recu", "rela", "cr", "seco", "thir"}),
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
 _MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete"})
@@ -146,7 +160,10 @@ _MRD_RE = re.compile(
     r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease|"
     r"(?:persistent|detectable)\s+residual\s+disease|"
     # "detectable disease in the BM at a level >= 10^-4": a residual-disease threshold
-    r"detectable\s+disease(?=[^.;]{0,50}?\b10\s*(?:\^\s*)?-\s*\d)"
+    r"detectable\s+disease(?=[^.;]{0,50}?\b10\s*(?:\^\s*)?-\s*\d)|"
+    # "detectable disease at the end of up-front induction therapy"
+    r"detectable\s+disease\s+(?:at|after)\s+(?:the\s+end\s+of\s+|completion\s+of\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:induction|consolidation)"
 )
 _MRD_NEG_RE = re.compile(r"[\s)(-]*(?:\(mrd\)\s*)?[- ]?(?:negative|negativity|neg\b|<\s*0\.01)")
 _MRD_POS_RE = re.compile(
@@ -351,6 +368,7 @@ def _mrd(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
                     op = ">="
         if (
             threshold is None
+            and not m.group().startswith("detectable disease")
             and not _MRD_POS_RE.search(window[:40])
             and not _MRD_POS_BEFORE_RE.search(folded, max(0, m.start() - 30), m.start())
             and not re.search(r"\bmrd[- ]?positiv|positive\s+(?:\w+\s+){0,3}mrd", folded)

@@ -98,7 +98,15 @@ _EXCEPTION_CUT_RE = re.compile(
     r"apart\s+from)\b"
 )
 _FROM_START_RE = re.compile(
-    r"\s+(?:from|since|of|after)\s+(?:the\s+)?(?:initiation|start|beginning|diagnosis|first\s+dose)"
+    r"\s+(?:from|since|of|after)\s+(?:the\s+)?(?:initiation|start|beginning|diagnosis|first\s+dose)|"
+    # "early relapse within 12 months after treatment discontinuation": when a relapse came
+    r"\s+(?:after|of|from)\s+(?:the\s+)?(?:end\s+of\s+|completion\s+of\s+)?(?:\w+\s+)?"
+    r"(?:discontinuation|cessation|completion|end)\b|\s+after\s+(?:achieving\s+)?(?:a\s+)?"
+    r"(?:complete\s+)?(?:remission|cr)\b"
+)
+_SINCE_REMISSION_RE = re.compile(
+    r"\s*(?:achieving\s+)?(?:an?\s+|the\s+)?(?:first\s+)?(?:complete\s+)?(?:remission|cr\d?)\b|"
+    r"\s*(?:the\s+)?(?:initial\s+)?diagnosis\b"
 )
 _ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
 _INCL_STRICT_CUE_RE = re.compile(
@@ -114,7 +122,7 @@ _NAIVE_RE = re.compile(r"[\s-]*(?:\(\w+\)\s*)?(?:treatment[- ]|therapy[- ])?na[i
 _LINES_RE = re.compile(
     r"(?:at\s+least|≥|>=|minimum\s+of|(?P<n2>\d|two|three|four)\s+or\s+more)\s*"
     r"(?P<n>\d|one|two|three|four|five)?\s*(?:(?:prior|previous|different|standard|"
-    r"combination|systemic|treatment|therapy|lines?\s+of)\s+)*(?:lines?|regimens?)\b"
+    r"combination|systemic|treatment|therapy|chemotherapy|lines?\s+of)\s+)*(?:lines?|regimens?)\b"
     r"(?:\s+of\s+(?:(?:prior|previous|systemic|standard|combination)\s+)*"
     r"(?:therap(?:y|ies)|treatments?|chemotherap(?:y|ies)))?"
 )
@@ -194,6 +202,8 @@ def _timing(folded: str, words: set[str]) -> Timing:
         for m in rx.finditer(folded):
             if key == "within_days" and _FROM_START_RE.match(folded, m.end()):
                 continue  # "within 12 months from initiation of induction": where in the course
+            if key == "min_days_since" and _SINCE_REMISSION_RE.match(folded, m.end()):
+                continue  # "late relapse >= 12 months after complete remission": a relapse's time
             d = DURATION_RE.search(m.group(0))
             if d is not None:
                 out[key].append((m.start(), m.end(), duration_days(d.group("n"), d.group("unit"))))
@@ -521,7 +531,8 @@ def _constraint(
         and post_hsct
         and since is None
         and re.search(
-            r"(?:relapse|recur)\w*\s+(?:[\w()/]+\s+){0,4}?(?:after|post|following)[- ]\s*\S*\s*$",
+            r"(?:relapse|recur)\w*\s+(?:[\w()/]+\s+){0,4}?(?:after|post|following)[- ]\s*"
+            r"(?:\S+\s+){0,4}$",
             folded[max(s_start, start - 60) : start],
         )
     ):
@@ -535,8 +546,10 @@ def _constraint(
         or _IF_FOR_RE.match(folded, s_start) is not None
     ) and not _ELIGIBLE_IF_RE.search(folded, s_start, start)
     requirement: str
-    explicit = _ALLOWED_RE.search(sentence) is not None and not _ELIGIBLE_IF_RE.search(
-        folded, s_start, start
+    explicit = (
+        _ALLOWED_RE.search(sentence) is not None
+        and not _ELIGIBLE_IF_RE.search(folded, s_start, start)
+        and not _USE_UNTIL_RE.search(sentence)  # allowed only until a washout before the study
     )
     if kind == "inclusion":
         if negated or _NAIVE_RE.match(after):
@@ -554,6 +567,12 @@ def _constraint(
     return Constraint("prior_therapy", attrs, (start, end))
 
 
+# "TKIs can be used two weeks before lymphodepleting chemotherapy", "hydroxyurea is allowed until
+# 3 days before infusion": allowed up to a washout, which is what the item states
+_USE_UNTIL_RE = re.compile(
+    r"(?:can\s+be\s+(?:used|given|continued)|allowed|permitted)\s+(?:until|up\s+to)?\s*"
+    rf"(?:{DURATION})\s+(?:before|prior\s+to)\b"
+)
 _WITH_TOXICITY_RE = re.compile(
     r"\s*(?:[\w-]+\s+){0,3}?(?:with|resulting\s+in|that\s+caused|causing|complicated\s+by)\s+"
     r"(?:an?\s+)?(?:history\s+of\s+)?(?:grade|severe|serious|≥|>=|life[- ]threatening|fatal)"

@@ -131,7 +131,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         "growth_factor",
         r"(?:haematopoietic\s+|hematopoietic\s+)?growth\s+factors?|\bg-?csf\b|\bgm-?csf\b|"
         r"colony[- ]stimulating\s+factors?|"
-        r"filgrastim|pegfilgrastim",
+        r"filgrastim|pegfilgrastim|erythropoietin|\bepoetin\b|"
+        # "drugs to stimulate the production of bone marrow hematopoietic cells"
+        r"stimulat\w*\s+(?:the\s+)?(?:production\s+of\s+)?(?:bone\s+marrow\s+)?ha?ematopoie\w*",
         True,
     ),
 ]
@@ -172,7 +174,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     ),
     "anti_cd20": frozenset({"anti", "ritu", "obin", "ofat"}),
     "antibody_therapy": frozenset({"mono", "anti", "alem", "dara", "isat", "elot", "gemt"}),
-    "growth_factor": frozenset({"grow", "csf", "filg", "pegf", "colo"}),
+    "growth_factor": frozenset({"grow", "csf", "filg", "pegf", "colo", "eryt", "epoe", "stim"}),
 }
 COMPILED = [
     (name, with_first_chars(re.compile(p)), strict, _TRIGGERS[name]) for name, p, strict in _TERMS

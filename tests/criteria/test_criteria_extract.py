@@ -2065,6 +2065,88 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("prior_therapy", {"therapy": "allo_hsct", "requirement": "excluded"})],
         (),
     ),
+    # and from real CAR-T criteria outside the shared data (docs/criteria-annotation.md)
+    (
+        "Relapse after a prior autologous or allogeneic transplant",
+        "inclusion",
+        [("disease_status", {"status": "post_hsct"})],
+        ("prior_therapy",),
+    ),
+    ("AML in CR2 or later", "inclusion", [("disease_status", {"status": "relapsed"})], ()),
+    ("B-ALL in CR1 or CR2", "inclusion", [], ("disease_status",)),
+    (
+        "Complete remission could not be achieved after at least 2 prior combination chemotherapy"
+        " regimens",
+        "inclusion",
+        [
+            ("disease_status", {"status": "refractory"}),
+            (
+                "prior_therapy",
+                {"therapy": "chemotherapy", "requirement": "required", "min_lines": 2},
+            ),
+        ],
+        (),
+    ),
+    (
+        "Persistent disease after initial therapy",
+        "inclusion",
+        [("disease_status", {"status": "primary_refractory"})],
+        (),
+    ),
+    (
+        "Detectable disease after the end of induction",
+        "inclusion",
+        [("disease_status", {"status": "mrd_positive"})],
+        (),
+    ),
+    (
+        "Late relapse 6 months or more after complete remission",
+        "inclusion",
+        [("disease_status", {"status": "relapsed"})],
+        ("prior_therapy",),
+    ),
+    (
+        "Less than 6 months between the last chemotherapy and progression",
+        "inclusion",
+        [],
+        ("age",),
+    ),
+    (
+        "Serious intercurrent viral, bacterial or fungal infection",
+        "exclusion",
+        [("condition", {"condition": "active_infection"})],
+        (),
+    ),
+    (
+        "Ejection fraction of at least 50% and no significant ECG changes",
+        "inclusion",
+        [("condition", {"condition": "cardiac_disease", "negated": True})],
+        (),
+    ),
+    (
+        "Hb >= 80 g/L (erythropoietin permitted)",
+        "inclusion",
+        [("prior_therapy", {"therapy": "growth_factor", "requirement": "allowed"})],
+        (),
+    ),
+    (
+        "Medicines that stimulate haematopoiesis within 7 days before leukapheresis",
+        "exclusion",
+        [("prior_therapy", {"therapy": "growth_factor", "requirement": "excluded"})],
+        (),
+    ),
+    (
+        "Dasatinib can be used until 3 days before lymphodepletion",
+        "exclusion",
+        [("prior_therapy", {"therapy": "tki", "requirement": "excluded", "within_days": 3})],
+        (),
+    ),
+    (
+        "Serum creatinine below 0.2 mmol/L",
+        "inclusion",
+        [("lab", {"analyte": "creatinine", "op": "<", "value": 200, "unit": "umol_l"})],
+        (),
+    ),
 ]
 
 
