@@ -37,7 +37,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "T-LBL",
         rf"{_T}lymphoblastic\s+lymphomas?|\bt-lbl\b|"
         rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)|"
-        r"(?<=t-all/)lbl\b|(?<=t-all\s/\s)lbl\b",
+        r"(?<=t-all/)lbl\b|(?<=t-all\s/\s)lbl\b|(?<=\btall/)lbl\b",
     ),
     (
         "B-ALL",
@@ -159,6 +159,15 @@ _CONTEXT_FOR_RE = re.compile(
 )
 
 
+_FOR_HEADING_BEFORE_RE = re.compile(
+    r"(?:^|[.;]\s*)[\s*-]*(?:only\s+)?for\s+(?:patients?\s+with\s+|subjects?\s+with\s+)?"
+    r"(?:[\w+-]+\s+){0,2}?$"
+)
+_FOR_HEADING_AFTER_RE = re.compile(
+    r"\s*(?:patients?|subjects?|participants?|cohorts?|arm)?\s*(?:only)?\s*(?:\([^()]*\)\s*)?:"
+)
+
+
 def _shouting(text: str, start: int, end: int) -> bool:
     """Is an upper-case word part of an all-caps phrase ("FOR ALL PATIENTS")?"""
     window = text[max(0, start - 25) : end + 25]
@@ -211,6 +220,17 @@ def find_disease(
         found = [f for f in found if not _SURVIVAL_IN_RE.search(folded, max(0, f[0] - 60), f[0])]
     if found and " for " in folded:  # "TKIs for Ph+ ALL": the disease only says what it is for
         found = [f for f in found if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])]
+    if found and ":" in folded and "for" in folded:
+        # "only for B-ALL:", "For patients with lymphoma:": a heading saying whom the items
+        # below it concern
+        found = [
+            f
+            for f in found
+            if not (
+                _FOR_HEADING_BEFORE_RE.search(folded, max(0, f[0] - 40), f[0])
+                and _FOR_HEADING_AFTER_RE.match(folded, f[1])
+            )
+        ]
     if any(f[2] == "ALL" for f in found):
         b_context = _B_CONTEXT_RE.search(folded) is not None
         found = [

@@ -97,6 +97,12 @@ STATUS = frozenset(
         "inef",
         "prog",
         "pers",
+        "micr",
+        "dura",
+        "reli",
+        "naiv",
+        "naïv",
+        "imma",
         "thir",
     }
 )

@@ -136,7 +136,7 @@ _UNITS: list[tuple[str, str]] = [
     (
         "x_uln",
         r"(?:x|times|fold|-fold|\*)?\s*(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+"
-        r"(?:of\s+)?(?:the\s+)?normal|upper\s+norma?l?\s+limit|upper\s+limitation\s+of\s+normal|"
+        r"(?:of\s*)?(?:the\s+)?normal|upper\s+norma?l?\s+limit|upper\s+limitation\s+of\s+normal|"
         r"normal\s+(?:upper\s+limit|range|value|level)|normal\b)",
     ),
     ("mg_dl", r"mg\s*/\s*dl|milligrams?\s+per\s+deciliter"),

@@ -65,6 +65,9 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:no|not\s+(?:achiev\w+|in)|fail\w*\s+to\s+achieve|did\s+not\s+achieve)\s+(?:a\s+)?"
         r"(?:bone\s+marrow\s+|morphologic\w*\s+|hematologic\w*\s+)?(?:complete\s+)?(?:remission|cr)"
         r"\s+(?:\([^()]{0,30}\)\s+)?after\s+(?:[\w≥>=-]+\s+){0,7}?induction|"
+        # "primary B-ALL patients who can not be completely relieved by chemotherapy"
+        r"\bprimary\s+(?:[\w-]+\s+){0,4}?(?:who\s+)?(?:can\s*not|could\s+not|cannot|have\s+not|has\s+not|"
+        r"not)\s+(?:be\s+|been\s+)?(?:completely\s+)?relieved|"
         r"(?:residual|persistent)\s+disease\s+(?:after|following)\s+(?:the\s+)?(?:primary|initial|"
         r"up-?front|first[- ]line)\s+(?:therapy|treatment|chemotherapy)",
     ),
@@ -87,6 +90,12 @@ _PATTERNS: list[tuple[str, str]] = [
         r"chemotherapy|induction)|"
         r"\bno\s+(?:complete\s+remission|cr)\b(?=\s+or\s+[^.;]{0,30}?\bafter\b)|"
         r"can\s*not\s+(?:get|achieve|attain|obtain|reach)\s+(?:a\s+)?(?:cr|complete\s+remission)\b|"
+        # "failed to respond to the first or multiple salvage treatments", "ineffectively after
+        # first or multiple remedial treatments", "can not be completely relieved by chemotherapy"
+        r"fail(?:s|ed)?\s+to\s+respond\s+to\s+(?:\w+\s+){0,5}?(?:salvage|remedial|rescue|re-?induction)|"
+        r"ineffective(?:ly)?\s+(?:after|to)\s+(?:\w+\s+){0,4}?(?:salvage|remedial|rescue)|"
+        r"(?:can\s*not|could\s+not|cannot|not)\s+(?:be\s+|been\s+)?(?:completely\s+)?relieved|"
+        r"\b(?:cr|complete\s+remission)\s+(?:was\s+|is\s+)?not\s+(?:achieved|attained|obtained|reached)|"
         # "CR can not be achieved after 2 regimens"
         r"\b(?:cr|complete\s+remission)\s+(?:can\s*not|could\s+not|was\s+not|is\s+not)\s+"
         r"(?:be\s+|been\s+)?(?:achieved|attained|obtained|reached)|"
@@ -97,6 +106,13 @@ _PATTERNS: list[tuple[str, str]] = [
         # "disease progression after 4 cycles of standard chemotherapy"
         r"progression\s+(?:after|during|on)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four)\s+"
         r"(?:cycles?|courses?|lines?)",
+    ),
+    (
+        # "first CR, but the duration of CR is <= 12 months": an early relapse
+        "relapsed_early",
+        r"(?:duration\s+of\s+(?:the\s+)?(?:first\s+)?(?:cr1?|complete\s+remission)|(?:cr1?|complete\s+"
+        r"remission)\s+duration|cr1\s+lasting)\s+(?:is\s*|was\s+|of\s+)?(?:≤|<=|<|less\s+than|"
+        r"shorter\s+than|no\s+more\s+than|within)",
     ),
     (
         "relapsed",
@@ -115,15 +131,18 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
     "refractory": frozenset({"chem", "refr", "resi"}),
     "refractory_no_remission": frozenset(
-        {"achi", "remi", "resp", "atta", "obta", "cr", "inef", "resi", "prog"}
+        {"achi", "remi", "resp", "atta", "obta", "cr", "inef", "resi", "prog", "reli"}
     ),
     "relapsed": frozenset({"recu", "rela", "cr", "seco", "thir"}),
+    "relapsed_early": frozenset({"dura"}),
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
-_MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete"})
+_MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete", "micr"})
+_BLAST_KEYS: tuple[str, ...] = ("blast", "tumor cell", "tumour cell", "primitive", "primordial")
+_BLAST_KEYS += ("naive", "naïve", "immature")
 _COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _PATTERNS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])
-_ALIASES = {"refractory_no_remission": "refractory"}
+_ALIASES = {"refractory_no_remission": "refractory", "relapsed_early": "relapsed"}
 _LOOSE_POST_HSCT_RE = re.compile(rf"(?:after|post|following)[- ]\s*{_HSCT}")
 _CONDITIONAL_RE = re.compile(r"\bfor\s+$")
 _PLAIN = ("relapsed", "refractory", "relapsed_or_refractory")
@@ -157,7 +176,8 @@ _PREVENT_RE = re.compile(
     r"(?:or|and(?:/or)?)\s+$"
 )
 _MRD_RE = re.compile(
-    r"\bmrd\b|minimal\s+residual\s+(?:leu[ck]a?emia|disease)|measurable\s+residual\s+disease|"
+    r"\bmrd\b|(?:minimal|micro)\s+residual\s+(?:leu[ck]a?emia|disease|relapse)|"
+    r"measurable\s+residual\s+disease|"
     r"(?:persistent|detectable)\s+residual\s+disease|"
     # "detectable disease in the BM at a level >= 10^-4": a residual-disease threshold
     r"detectable\s+disease(?=[^.;]{0,50}?\b10\s*(?:\^\s*)?-\s*\d)|"
@@ -170,15 +190,26 @@ _MRD_POS_RE = re.compile(
     r"positiv|detectable|detected|persistent|≥|>|level|threshold|at\s+least|more\s+than"
 )
 _ANTIGEN_SHARE_RE = re.compile(r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|express\w*)\s*\S?$")
-_BLASTS_BEFORE_RE = re.compile(
-    rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\s+)?(?:leu[ck]a?emic\s+|lympho|myelo)?blast"
+# blasts as registrations translated from Chinese name them: "primitive / naive lymphocytes",
+# "primordial cells"
+_BLAST_WORDS = (
+    r"(?:(?:leu[ck]a?emic\s+|lympho|myelo)?blast|(?:primitive|primordial|naive|naïve|immature)"
+    r"(?:\s*/\s*(?:primitive|primordial|naive|naïve|immature))?\s+(?:cells?|lymphocytes?))"
 )
+_BLASTS_BEFORE_RE = re.compile(rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\s+)?{_BLAST_WORDS}")
 # "peripheral blood tumor cell load < 50%": the share of leukaemic cells, as blasts
 _TUMOR_LOAD_RE = re.compile(
     rf"tumou?r\s+cell\s+(?:load|burden|proportion)\s*(?:of\s+)?(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
 )
 _BLASTS_AFTER_RE = re.compile(
-    rf"blast(?:s|\s+cells?)?\s*(?:\w+\s+){{0,4}}?\(?\s*(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
+    rf"(?:blast(?:s|\s+cells?)?|{_BLAST_WORDS})\s*(?:\([^()]{{0,40}}\)\s*)?(?:\w+\s*){{0,5}}?\(?\s*"
+    rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
+)
+# "> 5% (by morphology), and/or > 0.01% (by flow cytometry)": the second figure is an MRD level
+_FLOW_AFTER_RE = re.compile(
+    rf"\s*(?:\([^()]{{0,30}}\)\s*|(?:by|on)\s+[\w-]+\s*)?,?\s*(?:and\s*/\s*or|or)\s*(?:{COMPARATOR})\s*"
+    rf"(?P<num>{NUM})\s*%"
+    r"\s*\(?\s*(?:by\s+|using\s+)?(?:flow|fcm\b|mfc\b)"
 )
 
 
@@ -206,7 +237,7 @@ def find_status(
                 break
     if not _MRD_WORDS.isdisjoint(words):
         found.extend(_mrd(folded))
-    if "blast" in folded or "tumor cell" in folded or "tumour cell" in folded:
+    if any(word in folded for word in _BLAST_KEYS):
         found.extend(_blasts(folded))
     names = {f[2] for f in found}
     if names & {"post_hsct", "second_or_later_relapse"}:
@@ -390,5 +421,11 @@ def _blasts(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
             continue  # "CD19 expression >= 30% of blasts": the antigen's share, not a blast count
         value = clean_value(parse_number(m.group("num")))
         attrs: dict[str, Any] = {"threshold": value, "unit": "pct", "op": op_of(m)}
-        return [(m.start(), m.end(), "active_disease", attrs)]
+        out = [(m.start(), m.end(), "active_disease", attrs)]
+        flow = _FLOW_AFTER_RE.match(folded, m.end())
+        if flow is not None:
+            fraction = float(f"{parse_number(flow.group('num')) / 100:.6g}")
+            mrd = {"threshold": fraction, "unit": "fraction", "op": op_of(flow)}
+            out.append((flow.start("num"), flow.end(), "mrd_positive", mrd))
+        return out
     return []

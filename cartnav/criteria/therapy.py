@@ -30,6 +30,7 @@ from cartnav.domain.criterion import Constraint, ItemKind
 _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
+    r"recipients?\s+of|"
     r"prescribed|participat\w+\s+in|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
     r"have\s+had|has\s+had|had|current|concurrent|ongoing|on|taking|needs?\s+to\s+take|"
     r"long[- ]term|chronic|(?:them|which)\s+including|"
@@ -133,7 +134,7 @@ _OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apar
 _STRONG_CUE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|undergone|underwent|treated\s+with|"
     r"treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|post|following|failed|"
-    r"failure\s+of|refractory\s+to|relapsed?|have\s+had|has\s+had|had)\b"
+    r"failure\s+of|refractory\s+to|relapsed?|have\s+had|has\s+had|had|recipients?\s+of)\b"
 )
 _REQUIRING_RE = re.compile(
     r"\b(?:requir(?:ing|es?|ed)|need(?:ing|s|ed)?|should\s+receive)\s+(?:the\s+use\s+of\s+|"
@@ -505,6 +506,8 @@ def _constraint(
     )
     leading = _LEADING_RE.fullmatch(folded, 0, start) is not None
     negated = negated_before_words(folded, start, 40)
+    if negated and _NOT_REACHED_BY_RE.search(before[-60:]):
+        return None  # "CR not achieved after standardized chemotherapy": the status says it
     if (
         strict
         and within is None
@@ -572,6 +575,10 @@ def _constraint(
 _USE_UNTIL_RE = re.compile(
     r"(?:can\s+be\s+(?:used|given|continued)|allowed|permitted)\s+(?:until|up\s+to)?\s*"
     rf"(?:{DURATION})\s+(?:before|prior\s+to)\b"
+)
+_NOT_REACHED_BY_RE = re.compile(
+    r"\b(?:not|cannot|can\s*not)\s+(?:be\s+|been\s+)?(?:completely\s+)?(?:achieved?|attained?|"
+    r"obtained?|reached?|relieved)\b[^.;]{0,30}?\b(?:after|by|following|with)\s+(?:[\w-]+\s+){0,5}$"
 )
 _WITH_TOXICITY_RE = re.compile(
     r"\s*(?:[\w-]+\s+){0,3}?(?:with|resulting\s+in|that\s+caused|causing|complicated\s+by)\s+"

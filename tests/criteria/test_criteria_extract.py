@@ -2141,6 +2141,65 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("prior_therapy", {"therapy": "tki", "requirement": "excluded", "within_days": 3})],
         (),
     ),
+    # Chinese sponsors' English registrations of R/R ALL definitions
+    (
+        "Achieved first CR but the duration of CR was less than 6 months",
+        "inclusion",
+        [("disease_status", {"status": "relapsed"})],
+        (),
+    ),
+    (
+        "No response after one or more remedial treatments, ineffective after salvage therapy",
+        "inclusion",
+        [("disease_status", {"status": "refractory"})],
+        (),
+    ),
+    (
+        "Primary T-ALL which could not be relieved by two courses of induction",
+        "inclusion",
+        [("disease_status", {"status": "primary_refractory"})],
+        (),
+    ),
+    (
+        "Complete remission not achieved after standard chemotherapy",
+        "inclusion",
+        [("disease_status", {"status": "refractory"})],
+        ("prior_therapy",),
+    ),
+    (
+        "Marrow primitive cells >= 5% by morphology, or > 0.1% by flow cytometry",
+        "inclusion",
+        [
+            ("disease_status", {"status": "active_disease", "threshold": 5, "op": ">="}),
+            ("disease_status", {"status": "mrd_positive", "threshold": 0.001, "op": ">"}),
+        ],
+        (),
+    ),
+    (
+        "Relapse after transplantation, including positive micro residual disease",
+        "inclusion",
+        [("disease_status", {"status": "mrd_positive"})],
+        (),
+    ),
+    ("Only for B-NHL:", "inclusion", [], ("disease",)),
+    (
+        "Confirmed TALL/LBL",
+        "inclusion",
+        [("disease", {"disease": "T-ALL"}), ("disease", {"disease": "T-LBL"})],
+        (),
+    ),
+    (
+        "Recipient of any CAR-T cell product in another study",
+        "exclusion",
+        [("prior_therapy", {"therapy": "car_t", "requirement": "excluded"})],
+        (),
+    ),
+    (
+        "ALT <= 2.5 times the upper limit ofnormal",
+        "inclusion",
+        [("lab", {"analyte": "alt", "op": "<=", "value": 2.5, "unit": "x_uln"})],
+        (),
+    ),
     (
         "Serum creatinine below 0.2 mmol/L",
         "inclusion",
