@@ -21,7 +21,8 @@ _NAME_RE = re.compile(
     r"(?P<bcma>\bbcma\b)|(?P<gprc>\bgprc5d\b)|(?P<ror>\bror1\b)|(?P<muc>\bmuc[- ]?1\b)|"
     r"(?P<kappa>\bkappa\b)|"
     r"(?P<other>\bdll-?3\b|\bpd-?l1\b|\bher-?2\b|\bgd2\b|\bgpc-?3\b|\btrop-?2\b|\bpsma\b|"
-    r"\bb7-?h3\b|\bslamf7\b|\bcldn\s?18\.2\b|\bclaudin[- ]?18\.2\b|\bmesothelin\b|\bmsln\b)"
+    r"\bb7-?h3\b|\bslamf7\b|\bcldn\s?18\.2\b|\bclaudin[- ]?18\.2\b|\bmesothelin\b|\bmsln\b|"
+    r"\bflt-?3\b(?![- ]?(?:itd|tkd|mut))|\bnkg2d\s+ligands?\b)"
 )
 # canonical spellings of the solid-tumour and other antigens matched by the "other" group
 _OTHER_NAMES = {
@@ -38,6 +39,9 @@ _OTHER_NAMES = {
     "claudin18.2": "CLDN18.2",
     "mesothelin": "MSLN",
     "msln": "MSLN",
+    "flt3": "FLT3",
+    "nkg2dligand": "NKG2DL",
+    "nkg2dligands": "NKG2DL",
 }
 _JOIN_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|and\s*/\s*or|and\s+or|or|and|&|、)\s*")
 _POS_AFTER_RE = re.compile(
@@ -67,6 +71,7 @@ _COUNT_AFTER_RE = re.compile(
     # "250 CD3+ cells per microliter", "CD3+ cells/µL": cells counted in the blood
     r"|\s*(?:\+|positive)?\s*(?:t[- ]?)?cells?\s*(?:per|/)\s*(?:micro|µ|μ|u|m|mm|ul|l\b)"
 )
+_EITHER_AFTER_RE = re.compile(r"\s*(?:\+\s*/\s*-|±|\(\+/-\))")
 _ALT_JOIN_RE = re.compile(r"\bor\b|and\s*/\s*or|and\s+or")
 _PCT_NEAR_RE = re.compile(r"[.;](?:\s|$)")
 
@@ -112,6 +117,8 @@ def find_antigen(folded: str) -> list[Constraint]:
             continue
         if _COUNT_AFTER_RE.match(folded, after_end):
             continue  # "CD3+ T cell count >= 100/ul" is a blood count, not tumour expression
+        if _EITHER_AFTER_RE.match(folded, after_end):
+            continue  # "CD19+/-", "CD19±": positive or negative, no requirement
         expression: str | None = None
         end = after_end
         if _NEG_BEFORE_RE.search(before):

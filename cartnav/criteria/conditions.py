@@ -83,7 +83,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         "other_malignancy",
         r"(?:other|another|second|secondary|prior|previous|history\s+of|concurrent|concomitant|"
         r"additional|coexisting|active)\s+(?:[\w-]+\s+){0,3}?(?:malignan\w+|cancers?|tumou?rs?|"
-        r"neoplasms?)",
+        r"neoplasms?)|\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+history",
     ),
     (
         "autoimmune_disease",
@@ -438,7 +438,7 @@ _GRADED_ORGAN_RE = re.compile(
 # "Subjects with CNS disease are eligible", "HIV-positive patients may be enrolled if ...": the
 # item allows the condition, so it is neither required nor excluded (the item stays unknown)
 _ALLOWANCE_RE = re.compile(
-    r"\b(?:(?:is|are)\s+(?:also\s+)?eligible(?!\s+(?:for|to\s+receive))|may\s+(?:also\s+)?(?:be\s+)?(?:enrolled|included|"
+    r"\b(?:(?:is|are|will\s+be)\s+(?:also\s+)?eligible(?!\s+(?:for|to\s+receive))|may\s+(?:also\s+)?(?:be\s+)?(?:enrolled|included|"
     r"eligible|participate)|can\s+(?:also\s+)?be\s+(?:enrolled|included)|(?<!not\s)(?:is|are)\s+"
     r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate)|"
     r"(?:is|are)\s+not\s+(?:exclusionary|excluded|an?\s+exclusion))"

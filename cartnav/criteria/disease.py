@@ -36,7 +36,6 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "T-LBL",
         rf"{_T}lymphoblastic\s+lymphomas?|\bt-lbl\b|"
-        rf"(?<=acute lymphoblastic leukemia/)lymphoma(?=\s|$)|"
         r"(?<=t-all/)lbl\b|(?<=t-all\s/\s)lbl\b|(?<=\btall/)lbl\b",
     ),
     (
@@ -57,6 +56,7 @@ _PATTERNS: list[tuple[str, str]] = [
         r"early\s+(?:pre-?)?t-?cell\s+(?:precursor\s+)?(?:lymphoblastic\s+)?leu[ck]a?emia",
     ),
     ("ALL", rf"acute\s+{_LYMPHOBLASTIC}\s+{_LEUK}"),
+    ("APL", r"acute\s+promyelocytic\s+leu[ck]a?emia|\bapl\b"),
     (
         "AML",
         r"acute\s+myel(?:oid|ogenous|ocytic|oblastic)\s+leu[ck]a?emia|"
@@ -94,6 +94,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "B-ALL": frozenset({"b", "ball", "bcp", "preb", "leuc", "leuk"}),
     "T-ALL": frozenset({"t", "tall", "etp", "leuc", "leuk"}),
     "ALL": frozenset({"leuc", "leuk"}),
+    "APL": frozenset({"apl", "prom"}),
     "AML": frozenset({"leuc", "leuk"}),
     "CLL": frozenset({"chro", "smal"}),
     "CML": frozenset({"chro"}),
@@ -168,6 +169,24 @@ _FOR_HEADING_AFTER_RE = re.compile(
 )
 
 
+_SLASH_LYMPHOMA_RE = re.compile(r"\s*/\s*lymphomas?\b")
+_LBL_OF = {"T-ALL": "T-LBL", "B-ALL": "B-LBL", "ALL": "T-LBL"}
+
+
+def _slash_lymphoma(folded: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "T-cell acute lymphoblastic leukaemia/ lymphoma": the lymphoblastic lymphoma of the
+    leukaemia's lineage (T-LBL, B-LBL), not a lymphoma of any kind."""
+    out = list(found)
+    for _start, end, name in found:
+        m = _SLASH_LYMPHOMA_RE.match(folded, end) if name in _LBL_OF else None
+        if m is None:
+            continue
+        span = (m.end() - len(m.group().lstrip(" /")), m.end())
+        out = [f for f in out if not (f[0] < span[1] and span[0] < f[1])]
+        out.append((span[0], span[1], _LBL_OF[name]))
+    return out
+
+
 def _shouting(text: str, start: int, end: int) -> bool:
     """Is an upper-case word part of an all-caps phrase ("FOR ALL PATIENTS")?"""
     window = text[max(0, start - 25) : end + 25]
@@ -196,7 +215,9 @@ def find_disease(
             found.append((m.start(), m.end(), name))
     for m in _ABBREV_RE.finditer(text) if has_any(text, _ABBREV_KEYS) else ():
         name = _ABBREV[int((m.lastgroup or "a0")[1:])][0]
-        if not free(m.start(), m.end()) or _shouting(text, m.start(), m.end()):
+        if not free(m.start(), m.end()) or (
+            name == "ALL" and _shouting(text, m.start(), m.end())  # "ALL" is also a word
+        ):
             continue
         taken.append((m.start(), m.end()))
         if name != "NHL" and _NON_RE.search(folded[max(0, m.start() - 4) : m.start()]):
@@ -231,6 +252,8 @@ def find_disease(
                 and _FOR_HEADING_AFTER_RE.match(folded, f[1])
             )
         ]
+    if "/" in folded:
+        found = _slash_lymphoma(folded, found)
     if any(f[2] == "ALL" for f in found):
         b_context = _B_CONTEXT_RE.search(folded) is not None
         found = [

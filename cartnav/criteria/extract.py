@@ -88,6 +88,7 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         find_status(folded, exceptions, words)
         if not gates.STATUS.isdisjoint(words)
         or "responsive" in folded
+        or "no response" in folded
         or "residual disease" in folded
         or "chemore" in folded
         or "tumor cell" in folded

@@ -18,6 +18,8 @@ AGE = frozenset({"age", "aged", "ages", "year", "yr", "yrs", "y", "old"})
 DISEASE = frozenset(
     {
         "leuk",
+        "apl",
+        "prom",
         "leuc",
         "lymp",
         "myel",
@@ -64,7 +66,7 @@ DISEASE = frozenset(
 )
 ANTIGEN = frozenset(
     {"cd", "bcma", "cll", "clec", "gprc", "ror", "muc", "kapp", "dll", "pd", "her", "gd", "gpc"}
-    | {"trop", "psma", "slam", "cldn", "clau", "meso", "msln"}
+    | {"trop", "psma", "slam", "cldn", "clau", "meso", "msln", "flt", "nkg"}
 )
 STATUS = frozenset(
     {
@@ -99,6 +101,10 @@ STATUS = frozenset(
         "pers",
         "micr",
         "dura",
+        "but",
+        "init",
+        "only",
+        "orig",
         "reli",
         "naiv",
         "naïv",

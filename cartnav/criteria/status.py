@@ -42,7 +42,9 @@ _PATTERNS: list[tuple[str, str]] = [
         "second_or_later_relapse",
         r"(?:2nd|second|(?:≥|>=)\s*2(?:nd)?)\s+(?:or\s+(?:greater|later|subsequent|more|higher|"
         rf"further|beyond)\s+)?(?:[\w()\[\]]+\s+){{0,3}}?{_RELAPSE}|(?:two|2)\s+or\s+more\s+relapses|"
-        r"(?:≥|>=)\s*2\s+relapses|multiple\s+relapses|(?:2|two)\s+(?:or\s+more\s+)?prior\s+relapses",
+        r"(?:≥|>=)\s*2\s+relapses|multiple\s+(?:relapses|recurrences)|(?:2|two)\s+(?:or\s+more\s+)?prior\s+"
+        r"relapses|(?:relapse[sd]?|recurr\w*)\s+(?:twice|(?:two|2)\s+or\s+(?:more|multiple)\s+times|"
+        r"(?:two|2)\s+times|multiple\s+times)",
     ),
     (
         "post_hsct",
@@ -51,7 +53,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "isolated_extramedullary",
-        r"isolated\s+(?:extra-?\s*medullary|cns|testicular)(?:\s+(?:disease|relapse|involvement))*",
+        r"isolated\s+(?:extra-?\s*medullary|cns|testicular)(?:\s+(?:disease|relapse|involvement))*|"
+        r"\bonly\s+extra-?\s*medullary(?:\s+(?:disease|relapse|involvement|leu[ck]a?emia))?",
     ),
     (
         "extramedullary",
@@ -65,6 +68,13 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:no|not\s+(?:achiev\w+|in)|fail\w*\s+to\s+achieve|did\s+not\s+achieve)\s+(?:a\s+)?"
         r"(?:bone\s+marrow\s+|morphologic\w*\s+|hematologic\w*\s+)?(?:complete\s+)?(?:remission|cr)"
         r"\s+(?:\([^()]{0,30}\)\s+)?after\s+(?:[\w≥>=-]+\s+){0,7}?induction|"
+        # "naive patients treated with 2 courses ... and ineffective", "initial cases with failure
+        # of 2 lines of standard treatment" (registrations translated from Chinese)
+        r"\b(?:naive|naïve|initial|newly\s+diagnosed|de\s+novo)\s+(?:cases?|patients?)\s+(?:[\w-]+\s+){0,10}?"
+        r"(?:(?:are|were|is|was)\s+ineffective|failure|failed|fail)\b|"
+        # "failure to achieve morphological remission defined as > 5% blasts after induction"
+        r"fail\w*\s+to\s+achieve\s+(?:a\s+)?(?:morphologic\w*\s+|complete\s+)?remission\s+defined\s+as\s+"
+        r"[^.;]{0,30}?\s+after\s+(?:[\w-]+\s+){0,3}?induction|"
         # "primary B-ALL patients who can not be completely relieved by chemotherapy"
         r"\bprimary\s+(?:[\w-]+\s+){0,4}?(?:who\s+)?(?:can\s*not|could\s+not|cannot|have\s+not|has\s+not|"
         r"not)\s+(?:be\s+|been\s+)?(?:completely\s+)?relieved|"
@@ -92,8 +102,13 @@ _PATTERNS: list[tuple[str, str]] = [
         r"can\s*not\s+(?:get|achieve|attain|obtain|reach)\s+(?:a\s+)?(?:cr|complete\s+remission)\b|"
         # "failed to respond to the first or multiple salvage treatments", "ineffectively after
         # first or multiple remedial treatments", "can not be completely relieved by chemotherapy"
-        r"fail(?:s|ed)?\s+to\s+respond\s+to\s+(?:\w+\s+){0,5}?(?:salvage|remedial|rescue|re-?induction)|"
-        r"ineffective(?:ly)?\s+(?:after|to)\s+(?:\w+\s+){0,4}?(?:salvage|remedial|rescue)|"
+        r"(?:fail(?:s|ed)?\s+to\s+respond|(?:have|has|had|did)\s+not\s+respond(?:ed)?|not\s+responding)\s+to\s+"
+        r"(?:\w+\s+){0,5}?(?:salvage|remedial|rescue|re-?induction|conventional|standard)|"
+        r"ineffective(?:ly)?\s+(?:after|to)\s+(?:\w+\s+){0,4}?(?:salvage|remedial|rescue|conventional|"
+        r"standard|re-?induction)|"
+        r"(?:have|has|had)\s+not\s+(?:achieved|attained|obtained|reached)\s+(?:a\s+)?(?:complete\s+|"
+        r"morphologic\w*\s+)?(?:remission|response|cr)\b|"
+        r"\bno\s+(?:cr|complete\s+remission|response)\s+(?:after|following)\b|"
         r"(?:can\s*not|could\s+not|cannot|not)\s+(?:be\s+|been\s+)?(?:completely\s+)?relieved|"
         r"\b(?:cr|complete\s+remission)\s+(?:was\s+|is\s+)?not\s+(?:achieved|attained|obtained|reached)|"
         # "CR can not be achieved after 2 regimens"
@@ -112,7 +127,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "relapsed_early",
         r"(?:duration\s+of\s+(?:the\s+)?(?:first\s+)?(?:cr1?|complete\s+remission)|(?:cr1?|complete\s+"
         r"remission)\s+duration|cr1\s+lasting)\s+(?:is\s*|was\s+|of\s+)?(?:≤|<=|<|less\s+than|"
-        r"shorter\s+than|no\s+more\s+than|within)",
+        r"shorter\s+than|no\s+more\s+than|within)|\bbut\s+(?:the\s+)?cr1?\s*(?:≤|<=|<)\s*\d+\s*(?:months?|mo\b)",
     ),
     (
         "relapsed",
@@ -123,23 +138,25 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
-    "second_or_later_relapse": frozenset({"recu", "rela"}),
+    "second_or_later_relapse": frozenset({"recu", "rela", "mult"}),
     "post_hsct": frozenset({"recu", "rela"}),
-    "isolated_extramedullary": frozenset({"isol"}),
+    "isolated_extramedullary": frozenset({"isol", "only"}),
     "extramedullary": frozenset({"extr"}),
-    "primary_refractory": frozenset({"indu", "prim", "refr", "resi", "pers"}),
+    "primary_refractory": frozenset(
+        {"indu", "prim", "refr", "resi", "pers", "naiv", "naïv", "init"}
+    ),
     "relapsed_or_refractory": frozenset({"r", "refr", "resi"}),
     "refractory": frozenset({"chem", "refr", "resi"}),
     "refractory_no_remission": frozenset(
         {"achi", "remi", "resp", "atta", "obta", "cr", "inef", "resi", "prog", "reli"}
     ),
     "relapsed": frozenset({"recu", "rela", "cr", "seco", "thir"}),
-    "relapsed_early": frozenset({"dura"}),
+    "relapsed_early": frozenset({"dura", "but"}),
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
 _MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete", "micr"})
 _BLAST_KEYS: tuple[str, ...] = ("blast", "tumor cell", "tumour cell", "primitive", "primordial")
-_BLAST_KEYS += ("naive", "naïve", "immature")
+_BLAST_KEYS += ("naive", "naïve", "immature", "original", "leukemia cell", "leukaemia cell")
 _COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _PATTERNS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])
 _ALIASES = {"refractory_no_remission": "refractory", "relapsed_early": "relapsed"}
@@ -185,6 +202,17 @@ _MRD_RE = re.compile(
     r"detectable\s+disease\s+(?:at|after)\s+(?:the\s+end\s+of\s+|completion\s+of\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:induction|consolidation)"
 )
+_LEVEL_BEFORE_RE = re.compile(
+    rf"(?:{COMPARATOR})\s*(?P<num>{NUM}\s*%)\s*(?:by|on|as\s+(?:measured|detected)\s+by)\s+$"
+)
+_AT_RELAPSE_RE = re.compile(
+    r"\bat\s+(?:the\s+time\s+of\s+)?(?:first\s+|most\s+recent\s+|last\s+)?$"
+)
+_FOR_HEADING_RE = re.compile(
+    r"(?:^|[.;]\s*)[\s*-]*(?:only\s+)?for\s+(?:patients?|subjects?|participants?)\s+(?:with|who\s+"
+    r"have)\s+$"
+)
+_HEADING_END_RE = re.compile(r"[\w\s/-]{0,40}:\s*$")
 _MRD_NEG_RE = re.compile(r"[\s)(-]*(?:\(mrd\)\s*)?[- ]?(?:negative|negativity|neg\b|<\s*0\.01)")
 _MRD_POS_RE = re.compile(
     r"positiv|detectable|detected|persistent|≥|>|level|threshold|at\s+least|more\s+than"
@@ -193,7 +221,8 @@ _ANTIGEN_SHARE_RE = re.compile(r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|expre
 # blasts as registrations translated from Chinese name them: "primitive / naive lymphocytes",
 # "primordial cells"
 _BLAST_WORDS = (
-    r"(?:(?:leu[ck]a?emic\s+|lympho|myelo)?blast|(?:primitive|primordial|naive|naïve|immature)"
+    r"(?:(?:leu[ck]a?emic\s+|lympho|myelo)?blast|leu[ck]a?emi[ac]\s+cells?|(?:primitive|primordial|"
+    r"naive|naïve|immature|original)"
     r"(?:\s*/\s*(?:primitive|primordial|naive|naïve|immature))?\s+(?:cells?|lymphocytes?))"
 )
 _BLASTS_BEFORE_RE = re.compile(rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\s+)?{_BLAST_WORDS}")
@@ -202,7 +231,7 @@ _TUMOR_LOAD_RE = re.compile(
     rf"tumou?r\s+cell\s+(?:load|burden|proportion)\s*(?:of\s+)?(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
 )
 _BLASTS_AFTER_RE = re.compile(
-    rf"(?:blast(?:s|\s+cells?)?|{_BLAST_WORDS})\s*(?:\([^()]{{0,40}}\)\s*)?(?:\w+\s*){{0,5}}?\(?\s*"
+    rf"(?:blast(?:s|\s+cells?)?|{_BLAST_WORDS})\s*(?:\([^()]{{0,40}}\)\s*|\w+\s*){{0,6}}?\(?\s*"
     rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
 )
 # "> 5% (by morphology), and/or > 0.01% (by flow cytometry)": the second figure is an MRD level
@@ -338,6 +367,14 @@ def _kept(
             name = "relapsed"  # "bone marrow or extramedullary relapse": a relapse at any site
             if name in seen or not re.search(_RELAPSE, folded[start : end + 12]):
                 continue
+        if name == "relapsed" and _AT_RELAPSE_RE.search(folded, max(0, start - 30), start):
+            continue  # "CD22 expression on malignant cells at relapse": when a test was done
+        if (
+            ":" in folded
+            and _FOR_HEADING_RE.search(folded, max(0, start - 40), start)
+            and _HEADING_END_RE.match(folded, start)
+        ):
+            continue  # "For patients with refractory disease:": whom the items below concern
         if _CONDITIONAL_RE.search(folded, max(0, start - 4), start) or _PREVENT_RE.search(
             folded, max(0, start - 30), start
         ):
@@ -388,6 +425,13 @@ def _mrd(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
             frac = fraction_at(folded, comp.start("num"), window_end)
             if frac is not None:
                 threshold, op, end = frac[0], op_of(comp), frac[2]
+        if threshold is None:
+            # "bone marrow disease >= 0.01% by MRD": the level written before the word
+            ahead = _LEVEL_BEFORE_RE.search(folded, max(0, m.start() - 40), m.start())
+            if ahead is not None:
+                frac = fraction_at(folded, ahead.start("num"), m.start())
+                if frac is not None:
+                    threshold, op = frac[0], op_of(ahead)
         if threshold is None and sci is not None:
             frac = fraction_at(folded, sci.start(), window_end)
             if frac is not None:

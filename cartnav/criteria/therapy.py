@@ -15,6 +15,7 @@ chemotherapy ``required`` with ``min_lines`` 2.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -455,7 +456,21 @@ def _assign_durations(folded: str, found: list[Constraint], timing: Timing) -> l
                     best = (dist, i)
             if best is not None and attrs[best[1]].get(key) is None:
                 attrs[best[1]][key] = days
+    # "chemotherapy or radiotherapy within 21 days": the window belongs to the whole list
+    order = sorted(range(len(found)), key=lambda k: found[k].span[0])
+    for _ in range(2):  # both directions along the list
+        for a, b in itertools.pairwise(order):
+            if not _LIST_JOIN_RE.fullmatch(folded, found[a].span[1], found[b].span[0]):
+                continue
+            for key in ("within_days", "min_days_since"):
+                if attrs[a].get(key) is None and attrs[b].get(key) is not None:
+                    attrs[a][key] = attrs[b][key]
+                elif attrs[b].get(key) is None and attrs[a].get(key) is not None:
+                    attrs[b][key] = attrs[a][key]
     return [Constraint(c.type, a, c.span, c.alternative) for c, a in zip(found, attrs, strict=True)]
+
+
+_LIST_JOIN_RE = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|or|and|and/or|/)\s*")
 
 
 def _constraint(
@@ -577,8 +592,9 @@ _USE_UNTIL_RE = re.compile(
     rf"(?:{DURATION})\s+(?:before|prior\s+to)\b"
 )
 _NOT_REACHED_BY_RE = re.compile(
-    r"\b(?:not|cannot|can\s*not)\s+(?:be\s+|been\s+)?(?:completely\s+)?(?:achieved?|attained?|"
-    r"obtained?|reached?|relieved)\b[^.;]{0,30}?\b(?:after|by|following|with)\s+(?:[\w-]+\s+){0,5}$"
+    r"(?:\b(?:not|cannot|can\s*not)\s+(?:be\s+|been\s+)?(?:completely\s+)?(?:achieved?|attained?|"
+    r"obtained?|reached?|relieved)\b[^.;]{0,30}?|\bno\s+(?:cr|complete\s+remission|remission|"
+    r"response)\s+)\b(?:after|by|following|with)\s+(?:[\w>≥<≤=-]+\s+){0,5}$"
 )
 _WITH_TOXICITY_RE = re.compile(
     r"\s*(?:[\w-]+\s+){0,3}?(?:with|resulting\s+in|that\s+caused|causing|complicated\s+by)\s+"

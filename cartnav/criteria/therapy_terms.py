@@ -49,6 +49,7 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "gene_therapy",
         r"gene\s+therap(?:y|ies)(?:\s+products?)?|gene[- ]modified\s+cell|"
+        r"genetically[- ](?:modified|engineered)\s+(?:t[- ]?)?cells?\s+(?:therap\w*|products?)|"
         r"gene\s+transfer\s+(?:agents?|products?|therap\w+)|genetic\s+therapy\s+products?",
         False,
     ),
@@ -60,7 +61,13 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         r"organ\s+transplant\w*",
         False,
     ),
-    ("auto_hsct", rf"autologous\s+{_STEM}{_TX}|auto-?\s*h?sct\b", False),
+    (
+        "auto_hsct",
+        rf"autologous\s+{_STEM}{_TX}|auto-?\s*h?sct\b|"
+        # "autologous or allogeneic stem cell transplantation": both
+        rf"autologous(?=\s+(?:or|and|and/or|/)\s+allogene?ic\s+{_STEM}{_TX})",
+        False,
+    ),
     (
         "hsct",
         rf"(?:hematopoietic|haematopoietic|haemopoietic|hemopoietic)\s+(?:stem\s+)?cells?\s+"

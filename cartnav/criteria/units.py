@@ -13,14 +13,14 @@ from cartnav.criteria.prefilter import with_first_chars
 NUM = r"\d+(?:[.,]\d+)?"
 
 _GE = (
-    r"≥\s*=?|>\s*=|=\s*>|>\s*or\s*=|>\s*/\s*=|"
+    r"≥\s*=?|>\s*=|=\s*>|>\s*or\s*=|=\s*or\s*>|>\s*/\s*=|"
     r"(?:greater|more|higher|larger)\s+than\s+or\s+equal(?:\s+to)?|"
     r"equal\s+to\s+or\s+(?:greater|more|higher|larger|above)(?:\s+than)?|"
     r"at\s+least|no\s+less\s+than|not\s+less\s+than|no\s+lower\s+than|not\s+lower\s+than|"
     r"not\s+below|no\s+fewer\s+than|minimum(?:\s+of)?|min\.?(?=\s*\d)"
 )
 _LE = (
-    r"≤\s*=?|<\s*=|=\s*<|<\s*or\s*=|<\s*/\s*=|"
+    r"≤\s*=?|<\s*=|=\s*<|<\s*or\s*=|=\s*or\s*<|<\s*/\s*=|"
     r"(?:less|lower|smaller)\s+than\s+or\s+equal(?:\s+to)?|"
     r"equal\s+to\s+or\s+(?:less|lower|below)(?:\s+than)?|"
     r"no\s+more\s+than|not\s+more\s+than|not\s+exceed(?:ing)?|not\s+to\s+exceed|not\s+greater\s+than|"

@@ -161,9 +161,23 @@ def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, .
         if len(indices) < 2:
             continue
         group_verdict = any_of([results[i].verdict for i in indices])
+        lead_ins = {results[j].parent for j in indices} & set(indices)
         for i in indices:
             r = results[i]
-            if group_verdict is MET and r.verdict is not MET:
+            if (
+                group_verdict is MET
+                and r.verdict is NOT_MET
+                and i in lead_ins
+                and {"disease", "antigen"} & set(r.constraint_types)
+            ):
+                # "CD19-positive lymphoma, meeting one of the following:": the disease the
+                # heading names is shared by every route below it, not one route of them
+                reason = (
+                    f"{r.reason} This heads the list of options below, which may all share it:"
+                    " the study team must judge."
+                )
+                out[i] = r.but(UNKNOWN, reason, cautious=True)
+            elif group_verdict is MET and r.verdict is not MET:
                 reason = f"Not needed: another option of this group is met. ({r.reason})"
                 out[i] = _replace(r, NA, reason)
             elif group_verdict is UNKNOWN and r.verdict is NOT_MET:

@@ -2200,6 +2200,113 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("lab", {"analyte": "alt", "op": "<=", "value": 2.5, "unit": "x_uln"})],
         (),
     ),
+    # third batch: AML and T-ALL trials, mostly Chinese sponsors' definitions
+    (
+        "No response after two courses of induction",
+        "inclusion",
+        [("disease_status", {"status": "refractory"})],
+        (),
+    ),
+    (
+        "Patients who have not achieved a CR after 2 or more chemotherapy regimens",
+        "inclusion",
+        [
+            ("disease_status", {"status": "refractory"}),
+            (
+                "prior_therapy",
+                {"therapy": "chemotherapy", "requirement": "required", "min_lines": 2},
+            ),
+        ],
+        (),
+    ),
+    (
+        "Relapsed twice or more times",
+        "inclusion",
+        [("disease_status", {"status": "second_or_later_relapse"})],
+        (),
+    ),
+    (
+        "Newly diagnosed patients who received 2 courses of induction and were ineffective",
+        "inclusion",
+        [("disease_status", {"status": "primary_refractory"})],
+        (),
+    ),
+    (
+        "Relapse within 12 months, but ineffective after conventional chemotherapy",
+        "inclusion",
+        [("disease_status", {"status": "relapsed"}), ("disease_status", {"status": "refractory"})],
+        (),
+    ),
+    (
+        "Leukemia cells in bone marrow (by morphology) >= 5%",
+        "inclusion",
+        [("disease_status", {"status": "active_disease", "threshold": 5})],
+        (),
+    ),
+    (
+        "Marrow disease = or > 0.1% by MRD",
+        "inclusion",
+        [("disease_status", {"status": "mrd_positive", "threshold": 0.001, "op": ">="})],
+        (),
+    ),
+    (
+        "Only extramedullary disease",
+        "exclusion",
+        [("disease_status", {"status": "isolated_extramedullary"})],
+        (),
+    ),
+    ("For patients with relapsed disease:", "inclusion", [], ("disease_status",)),
+    (
+        "CD19 expression confirmed at relapse",
+        "inclusion",
+        [("antigen", {"antigen": "CD19"})],
+        ("disease_status",),
+    ),
+    ("Acute promyelocytic leukaemia", "exclusion", [("disease", {"disease": "APL"})], ()),
+    ("AML (except APL)", "inclusion", [("disease", {"disease": "AML", "negated": False})], ()),
+    (
+        "Relapsed B-cell acute lymphoblastic leukaemia/ lymphoma",
+        "inclusion",
+        [("disease", {"disease": "B-ALL"}), ("disease", {"disease": "B-LBL"})],
+        ("disease:NHL", "disease:T-LBL"),
+    ),
+    (
+        "FLT3 positive or NKG2D ligand positive AML",
+        "inclusion",
+        [("antigen", {"antigen": "FLT3"}), ("antigen", {"antigen": "NKG2DL"})],
+        (),
+    ),
+    ("CD19+/- B-ALL", "inclusion", [("disease", {"disease": "B-ALL"})], ("antigen",)),
+    (
+        "Prior genetically modified T cell therapy",
+        "exclusion",
+        [("prior_therapy", {"therapy": "gene_therapy", "requirement": "excluded"})],
+        (),
+    ),
+    (
+        "Autologous or allogeneic stem cell transplant within 3 months",
+        "exclusion",
+        [
+            ("prior_therapy", {"therapy": "auto_hsct", "within_days": 90}),
+            ("prior_therapy", {"therapy": "allo_hsct", "within_days": 90}),
+        ],
+        (),
+    ),
+    (
+        "Chemotherapy or radiotherapy within 14 days",
+        "exclusion",
+        [
+            ("prior_therapy", {"therapy": "chemotherapy", "within_days": 14}),
+            ("prior_therapy", {"therapy": "radiotherapy", "within_days": 14}),
+        ],
+        (),
+    ),
+    (
+        "Malignancy history within 5 years",
+        "exclusion",
+        [("condition", {"condition": "other_malignancy"})],
+        (),
+    ),
     (
         "Serum creatinine below 0.2 mmol/L",
         "inclusion",

@@ -151,6 +151,26 @@ def test_group_one_option_met_others_not_needed() -> None:
     assert verdicts == (NA, NA, MET)
 
 
+def test_a_group_heading_naming_another_disease_is_not_one_option() -> None:
+    # "CD19-positive lymphoma, meeting one of the following:" for a B-ALL patient: the
+    # heading's disease is shared by the routes below it, so a met route does not settle it
+    heading = CriterionItem(
+        "inclusion",
+        "CD19-positive lymphoma meeting one of the following conditions:",
+        0,
+        10,
+        "g1",
+        None,
+        (c("disease", disease="NHL"),),
+    )
+    route = CriterionItem("inclusion", "refractory disease", 11, 20, "g1", 0, (REFRACTORY,))
+    other = CriterionItem("inclusion", "2nd relapse", 21, 30, "g1", 0, (SECOND,))
+    assert _group(heading, route, other) == (UNKNOWN, MET, NA)
+    # a heading that only summarises the routes stays one option of them
+    summary = CriterionItem("inclusion", "Relapsed ALL, any of:", 0, 10, "g1", None, (SECOND,))
+    assert _group(summary, route, other)[0] is NA
+
+
 def test_group_no_option_met_fails() -> None:
     verdicts = _group(
         item("inclusion", SECOND, group="g1"), item("inclusion", POST_HSCT, group="g1")
