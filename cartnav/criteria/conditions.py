@@ -574,11 +574,18 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
         return None  # "organ failure, defined as LVEF < 40% ...": the numbers are the labs
     if name == "other_malignancy" and re.search(r"\b(?:cns|central|nervous)\b", folded[start:end]):
         return None
+    if (
+        name == "neurological_disorder"
+        and folded.startswith("encephalopath", start)
+        and _LIVER_BEFORE_RE.search(folded, max(0, start - 120), start)
+    ):
+        return None  # "unstable liver disease (ascites, encephalopathy, ...)": the liver's
     if name == "active_infection" and _SCREEN_FOR_RE.search(folded, max(0, start - 70), start):
         return None  # "a PCR test ... to screen for acute infection": what a test looks for
     return name
 
 
+_LIVER_BEFORE_RE = re.compile(r"\b(?:liver|hepatic|cirrho\w*)\b")
 _SCREEN_FOR_RE = re.compile(r"\b(?:screen|test|look)(?:s|ed|ing)?\s+for\s+(?:[\w-]+\s+){0,7}$")
 
 

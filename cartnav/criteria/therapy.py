@@ -15,8 +15,10 @@ chemotherapy ``required`` with ``min_lines`` 2.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from functools import lru_cache
 from typing import Any
 
 from cartnav.criteria.negation import in_exception, negated_before, negated_before_words
@@ -179,12 +181,22 @@ _DURATION_WORDS = frozenset(
 _SENTENCE_RE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.;](?:\s|$)")
 
 
+@lru_cache(maxsize=64)
+def _boundaries(folded: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the item's sentence breaks, found once per item."""
+    found = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(folded)]
+    return [a for a, _ in found], [b for _, b in found]
+
+
 def _sentence(folded: str, start: int, end: int) -> tuple[int, int]:
-    s = 0
-    for m in _SENTENCE_RE.finditer(folded, 0, start):
-        s = m.end()
-    e_m = _SENTENCE_RE.search(folded, end)
-    return s, (e_m.start() if e_m else len(folded))
+    """The sentence around ``folded[start:end]`` (a break right before ``start`` counts too)."""
+    starts, ends = _boundaries(folded)
+    k = bisect.bisect_right(ends, start)
+    s = ends[k - 1] if k else 0
+    if start and folded[start - 1] in ".;" and _SENTENCE_RE.match(folded, start - 1, start):
+        s = start
+    j = bisect.bisect_left(starts, end)
+    return s, (starts[j] if j < len(starts) else len(folded))
 
 
 Timing = dict[str, list[tuple[int, int, int]]]  # "within_days"/"min_days_since" -> spans, days

@@ -127,3 +127,28 @@ def test_every_trigger_is_gated(topic: str, module: ModuleType, gate: frozenset[
     hormones" was missed so): each trigger is in the gate or covered by a documented check."""
     triggers: set[str] = set().union(*module._TRIGGERS.values())
     assert triggers - gate <= _GATED_ELSEWHERE[topic]
+
+
+def _sentence_by_scanning(folded: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a mention, found the slow way (as before the break index)."""
+    from cartnav.criteria.therapy import _SENTENCE_RE
+
+    s = 0
+    for m in _SENTENCE_RE.finditer(folded, 0, start):
+        s = m.end()
+    e_m = _SENTENCE_RE.search(folded, end)
+    return s, (e_m.start() if e_m else len(folded))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab .;\ne.gi", max_size=60),
+    st.integers(min_value=0, max_value=60),
+    st.integers(min_value=0, max_value=8),
+)
+def test_the_sentence_index_finds_what_scanning_finds(text: str, start: int, width: int) -> None:
+    from cartnav.criteria.therapy import _sentence
+
+    start = min(start, len(text))
+    end = min(len(text), start + width)
+    assert _sentence(text, start, end) == _sentence_by_scanning(text, start, end)
