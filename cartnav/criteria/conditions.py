@@ -69,7 +69,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         rf"(?:active|uncontroll(?:ed|able)|symptomatic|unstable)\s+(?:(?:or|and/or|and)\s+(?:active|"
         rf"uncontroll(?:ed|able)|symptomatic|unstable)\s+)?(?:{_CNS}|brain)\s+(?:\(cns\)\s+)?"
         rf"(?:[\w-]+\s+){{0,2}}?(?:disease|involvement|"
-        r"leu[ck]a?emia|lymphoma|malignan\w+|tumou?rs?|metastas\w+)",
+        r"leu[ck]a?emia|lymphoma|malignan\w+|tumou?rs?|metastas\w+)|"
+        r"\bsymptoms?\s+of\s+(?:brain|cns|central\s+nervous\s+system)\s+(?:metastas\w+|involvement|disease)",
     ),
     (
         "cns_involvement",
@@ -114,7 +115,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?:uncontrolled|poorly\s+controlled|severe|malignant)\s+(?:arterial\s+)?hypertension",
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
-    ("allergy", r"allerg\w+|hypersensitivity|anaphyla\w+"),
+    ("allergy", r"allerg\w+|hypersensitiv(?:ity|e\s+reactions?)|anaphyla\w+"),
     (
         "organ_dysfunction",
         r"organ\s+(?:failure|dysfunction|insufficiency)|"
@@ -464,7 +465,8 @@ _CLAUSE_END_RE = re.compile(r"[.;](?:\s|$)")
 
 
 _IF_AFTER_RE = re.compile(
-    r"\s+(?:in(?:to)?\s+(?:the|this)\s+(?:study|trial)\s+)?(?:only\s+)?(?:if|provided|when|"
+    r"\s+(?:to\s+(?:participate|enrol+|enter)\s+)?(?:in(?:to)?\s+(?:the|this)\s+(?:study|trial)\s+)?"
+    r"(?:only\s+)?(?:if|provided|when|"
     r"as\s+long\s+as)\b"
 )
 _BUT_RE = re.compile(r"\b(?:except\w*|unless|however|but)\b")

@@ -99,12 +99,20 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if not gates.THERAPY.isdisjoint(words) or _therapy_words(folded, words):
         post_hsct = any(c.attrs.get("status") == "post_hsct" for c in statuses)
         found += find_therapy(folded, kind, exceptions, post_hsct, words)
-    if not gates.PERFORMANCE.isdisjoint(words) or "who performance" in folded:
+    if (
+        not gates.PERFORMANCE.isdisjoint(words)
+        or "who performance" in folded
+        or "who) performance" in folded
+    ):
         scales = find_performance(folded)
         found = _without_scale_ages(found, scales) + scales
-    if (digits or "times" in folded or "uln" in folded or "upper limit" in folded) and (
-        not gates.LABS.isdisjoint(words) or ("cd" in words and "count" in folded)
-    ):
+    if (
+        digits
+        or "times" in folded
+        or "uln" in folded
+        or "upper limit" in folded
+        or "normal" in folded
+    ) and (not gates.LABS.isdisjoint(words) or ("cd" in words and "count" in folded)):
         labs = find_labs(text, folded, words, kind)
         if labs:
             # "between 6 and 10 years old: maximum serum creatinine 1.0 mg/dL": the age says

@@ -145,7 +145,7 @@ _UNITS: list[tuple[str, str]] = [
     ("ml_min", r"(?:ml|cc)\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*m\s*2|\s+per\s+1[.,]73\s*m2)?"),
     ("g_dl", r"g\s*/\s*dl"),
     ("g_l", r"g\s*/\s*l|grams?\s+per\s+lit(?:er|re)"),
-    ("x10e9_l", r"(?:x|\*)\s*10\s*\^?\s*9\s*/\s*l|x\s*109\s*/\s*l"),
+    ("x10e9_l", r"(?:x|\*)\s*10\s*\^?\s*9\s*(?:cells\s*)?/\s*l|x\s*109\s*(?:cells\s*)?/\s*l"),
     ("per_ul", r"(?:cells\s*)?/\s*(?:mm\s*\^?\s*3|u\s*l\b|mcl|microlit(?:er|re))"),
     ("u_l", r"u\s*/\s*l|iu\s*/\s*l"),
     ("ms", r"ms(?:ec)?\b|milliseconds?"),
@@ -381,6 +381,11 @@ def _maximum(
     return [("<=" if word.group("max") else ">=", parse_number(num.group("num")), unit, unit_end)]
 
 
+# "total bilirubin within normal range": at most the upper limit of normal
+_WITHIN_NORMAL_RE = re.compile(
+    r"[\s)]*(?:is\s+|are\s+|must\s+be\s+|should\s+be\s+)?(?:within|in)\s+(?:the\s+)?(?:institutional\s+|"
+    r"local\s+)?normal\s+(?:range|limits?)\b"
+)
 _AT_ULN_RE = with_first_chars(
     re.compile(
         rf"[\s)]*(?:(?:is|are|should\s+be|must\s+be|of|:)\s*)?(?:{COMPARATOR})\s*(?:the\s+)?"
@@ -395,7 +400,8 @@ def _at_uln(folded: str, start: int, limit: int) -> list[tuple[str, float, str |
     m = _AT_ULN_RE.match(folded, start, limit)
     op = op_of(m) if m is not None else None
     if m is None or op is None:
-        return []
+        normal = _WITHIN_NORMAL_RE.match(folded, start, limit)
+        return [("<=", 1.0, "x_uln", normal.end())] if normal is not None else []
     return [(op, 1.0, "x_uln", m.end())]
 
 

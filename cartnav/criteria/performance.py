@@ -16,7 +16,7 @@ from cartnav.domain.criterion import Constraint
 _SCALE_RE = re.compile(
     r"(?P<karnofsky>karnofsky|(?<![a-z])kps(?![a-z]))|(?P<lansky>lansky|(?<![a-z])lps(?![a-z]))|"
     r"(?P<ecog>(?<![a-z])ecog(?![a-z])|eastern\s+cooperative\s+oncology\s+group|"
-    r"eastern\s+cancer\s+cooperati(?:on|ve)\s+group|\bzubrod\b|\bwho\s+performance\s+status)"
+    r"eastern\s+cancer\s+cooperati(?:on|ve)\s+group|\bzubrod\b|\bwho\)?\s+performance\s+status)"
 )
 _AGE_PAREN_RE = re.compile(
     rf"\s*[(\[]\s*(?:for\s+)?(?:age[sd]?|patients?|subjects?|children)?\s*(?:{COMPARATOR})\s*"

@@ -81,11 +81,14 @@ _WITHIN_RE = re.compile(
 )
 _SINCE_RE = re.compile(
     rf"(?:at\s+least|≥|>=|>|more\s+than|over|greater\s+than)\s*{DURATION}\s+"
-    rf"(?:(?:of\s+)?intervals?\s+)?(?:from|since|after|post)"
+    rf"(?:(?:of\s+)?intervals?\s+)?(?:from|since|after|post)|"
+    # "previous systemic anticancer treatment completed >= 3 weeks (prior to enrollment)"
+    rf"\b(?:completed|ended|stopped|discontinued)\s+(?:at\s+least\s+|≥\s*|>=\s*|>\s*|more\s+than\s+)"
+    rf"{DURATION}"
 )
 # every _SINCE_RE match holds one of the first pieces and one of the second (cheap pre-checks)
 _SINCE_KEYS = ("least", "≥", ">", "than", "over")
-_SINCE_ENDS = ("from", "since", "after", "post")
+_SINCE_ENDS = ("from", "since", "after", "post", "completed", "ended", "stopped", "discontinued")
 _ELAPSED_RE = re.compile(  # "At least 2 weeks ... must have elapsed since any prior therapy"
     rf"(?:at\s+least|≥|>=|>|more\s+than)\s*{DURATION}[^.;]{{0,60}}?\s"
     rf"(?:elapsed|passed)\s+(?:since|from)"

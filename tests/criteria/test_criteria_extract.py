@@ -2307,6 +2307,54 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("condition", {"condition": "other_malignancy"})],
         (),
     ),
+    # the round of 2026-12-07 drawn from the registry's mixed studies (H2000-)
+    (
+        "World Health Organization (WHO) performance status 0 or 1",
+        "inclusion",
+        [("performance", {"scale": "ecog", "op": "<=", "value": 1})],
+        (),
+    ),
+    (
+        "Platelets >= 75 x 109 cells/L",
+        "inclusion",
+        [("lab", {"analyte": "platelets", "value": 75, "unit": "x10e9_l"})],
+        (),
+    ),
+    (
+        "Bilirubin within the institutional normal limits",
+        "inclusion",
+        [("lab", {"analyte": "bilirubin", "op": "<=", "value": 1, "unit": "x_uln"})],
+        (),
+    ),
+    (
+        "Prior chemotherapy completed at least 4 weeks before enrolment",
+        "inclusion",
+        [
+            (
+                "prior_therapy",
+                {"therapy": "chemotherapy", "requirement": "excluded", "within_days": 28},
+            )
+        ],
+        (),
+    ),
+    (
+        "A woman is eligible to participate if she is not pregnant or breastfeeding",
+        "inclusion",
+        [("condition", {"condition": "pregnancy", "negated": True})],
+        (),
+    ),
+    (
+        "Hypersensitive reaction to any study drug",
+        "exclusion",
+        [("condition", {"condition": "allergy"})],
+        (),
+    ),
+    (
+        "Symptoms of brain metastases",
+        "exclusion",
+        [("condition", {"condition": "active_cns_disease"})],
+        (),
+    ),
     (
         "Serum creatinine below 0.2 mmol/L",
         "inclusion",
