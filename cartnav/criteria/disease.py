@@ -65,10 +65,14 @@ _PATTERNS: list[tuple[str, str]] = [
     ("CLL", r"chronic\s+lymphocytic\s+leu[ck]a?emia|small\s+lymphocytic\s+lymphoma"),
     ("CML", r"chronic\s+myel(?:oid|ogenous|ocytic)\s+leu[ck]a?emia"),
     ("DLBCL", r"diffuse\s+large\s+(?:b[- ]?)?cell\s+lymphomas?|\bdlbcl\b"),
-    ("LBCL", r"large\s+b[- ]?cell\s+lymphomas?|\blbcl\b|primary\s+mediastinal"),
+    (
+        "LBCL",
+        r"primary\s+mediastinal\s+(?:\(thymic\)\s+)?(?:large\s+)?b[- ]?cell\s+lymphomas?|"
+        r"large\s+b[- ]?cell\s+lymphomas?|\blbcl\b|primary\s+mediastinal",
+    ),
     ("FL", r"follicular\s+lymphomas?"),
     ("MCL", r"mantle[- ]cell\s+lymphomas?"),
-    ("MM", r"(?:multiple\s+)?myelomas?|plasma\s+cell\s+myeloma"),
+    ("MM", r"(?<!anti-)(?<!anti)(?:multiple\s+)?myelomas?|plasma\s+cell\s+myeloma"),
     ("MDS", r"myelodysplastic\s+(?:syndromes?|neoplasms?)"),
     (
         "NHL",

@@ -49,6 +49,9 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "post_hsct",
         rf"{_RELAPSE}\s+(?:[\w()/]+\s+){{0,4}}?(?:after|post|following)[- ]\s*{_HSCT}|"
+        # "disease progression within 12 months of autologous HSCT"
+        rf"(?:progression|progressed|{_RELAPSE})\s+within\s+\d+\s+(?:months?|days?|weeks?|years?)\s+"
+        rf"(?:of|after|following)\s+{_HSCT}|"
         rf"post[- ]?(?:allo(?:geneic)?[- ]?)?(?:hsct|hct|sct|transplant\w*)\s+{_RELAPSE}",
     ),
     (
@@ -139,7 +142,7 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "second_or_later_relapse": frozenset({"recu", "rela", "mult"}),
-    "post_hsct": frozenset({"recu", "rela"}),
+    "post_hsct": frozenset({"recu", "rela", "prog"}),
     "isolated_extramedullary": frozenset({"isol", "only"}),
     "extramedullary": frozenset({"extr"}),
     "primary_refractory": frozenset(

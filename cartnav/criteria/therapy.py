@@ -122,6 +122,9 @@ _INCL_STRICT_CUE_RE = re.compile(
     r"after\s+(?:\w+\s+){0,2}?(?:including|with)|"
     # "at least 2 treatment regimens (one of them including rituximab)"
     r"(?:them|which)\s+including|"
+    # "two or more lines of systemic therapy, including an anti-CD20 antibody and an anthracycline"
+    r"(?:regimens?|lines?|therap(?:y|ies)|treatments?)\s*,?\s+(?:which\s+)?(?:must\s+)?(?:have\s+)?"
+    r"includ(?:ing|ed|e)\b|"
     # "has had at least one prior systemic treatment"
     r"(?:ha(?:s|ve|d)\s+had|ha(?:s|ve)\s+received)\s+(?:at\s+least\s+)?(?:one|two|three|\d)\b)"
 )
@@ -129,7 +132,8 @@ _NAIVE_RE = re.compile(r"[\s-]*(?:\(\w+\)\s*)?(?:treatment[- ]|therapy[- ])?na[i
 _LINES_RE = re.compile(
     r"(?:at\s+least|≥|>=|minimum\s+of|(?P<n2>\d|two|three|four)\s+or\s+more)\s*"
     r"(?P<n>\d|one|two|three|four|five)?\s*(?:(?:prior|previous|different|standard|"
-    r"combination|systemic|treatment|therapy|chemotherapy|lines?\s+of)\s+)*(?:lines?|regimens?)\b"
+    r"combination|systemic|treatment|therapy|chemotherapy|anti-?\s?[a-z]+|lines?\s+of)\s+)*"
+    r"(?:lines?|regimens?)\b"
     r"(?:\s+of\s+(?:(?:prior|previous|systemic|standard|combination)\s+)*"
     r"(?:therap(?:y|ies)|treatments?|chemotherap(?:y|ies)))?"
 )
@@ -564,8 +568,8 @@ def _constraint(
         and post_hsct
         and since is None
         and re.search(
-            r"(?:relapse|recur)\w*\s+(?:[\w()/]+\s+){0,4}?(?:after|post|following)[- ]\s*"
-            r"(?:\S+\s+){0,4}$",
+            r"(?:relapse|recur|progress)\w*\s+(?:[\w()/]+\s+){0,4}?(?:after|post|following|of)"
+            r"[- ]\s*(?:\S+\s+){0,4}$",
             folded[max(s_start, start - 60) : start],
         )
     ):
@@ -607,8 +611,9 @@ _USE_UNTIL_RE = re.compile(
     rf"(?:{DURATION})\s+(?:before|prior\s+to)\b"
 )
 _NOT_REACHED_BY_RE = re.compile(
-    r"(?:\b(?:not|cannot|can\s*not)\s+(?:be\s+|been\s+)?(?:completely\s+)?(?:achieved?|attained?|"
-    r"obtained?|reached?|relieved)\b[^.;]{0,30}?|\bno\s+(?:cr|complete\s+remission|remission|"
+    r"(?:\b(?:not|cannot|can\s*not)\s+(?:be\s+|been\s+)?(?:completely\s+)?(?:achiev(?:e|ed|ing)|"
+    r"attain(?:ed|ing)?|obtain(?:ed|ing)?|reach(?:ed|ing)?|relieved)\b[^.;]{0,30}?|"
+    r"\bno\s+(?:cr|complete\s+remission|remission|"
     r"response)\s+)\b(?:after|by|following|with)\s+(?:[\w>≥<≤=-]+\s+){0,5}$"
 )
 _WITH_TOXICITY_RE = re.compile(

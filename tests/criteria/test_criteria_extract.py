@@ -2355,6 +2355,41 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("condition", {"condition": "active_cns_disease"})],
         (),
     ),
+    # standard wordings of lymphoma and myeloma CAR-T trials (written for these tests)
+    (
+        "R/R DLBCL after two or more lines of therapy, including an anti-CD20 antibody and an"
+        " anthracycline",
+        "inclusion",
+        [
+            ("prior_therapy", {"therapy": "chemotherapy", "min_lines": 2}),
+            ("prior_therapy", {"therapy": "anti_cd20", "requirement": "required"}),
+        ],
+        (),
+    ),
+    (
+        "Primary mediastinal large B-cell lymphoma",
+        "inclusion",
+        [("disease", {"disease": "LBCL"})],
+        ("disease:NHL",),
+    ),
+    (
+        "Progression within 12 months of autologous stem cell transplant",
+        "inclusion",
+        [("disease_status", {"status": "post_hsct"})],
+        ("prior_therapy",),
+    ),
+    (
+        "At least 3 prior anti-myeloma regimens",
+        "inclusion",
+        [("prior_therapy", {"therapy": "chemotherapy", "min_lines": 3})],
+        ("disease",),
+    ),
+    (
+        "Refractory: not achieving CR after 1 cycle of chemotherapy",
+        "inclusion",
+        [("disease_status", {"status": "refractory"})],
+        ("prior_therapy",),
+    ),
     (
         "Serum creatinine below 0.2 mmol/L",
         "inclusion",
