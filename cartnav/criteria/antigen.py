@@ -173,6 +173,11 @@ def _threshold(folded: str, start: int, end: int) -> tuple[float | int | None, b
             continue
         if re.match(r"\s*%\s*(?:lympho)?blasts?", rest):
             continue  # "CD19+, > 5% blasts": a blast count ("30% of blasts" is the share)
+        if m.end() <= start and (
+            re.search(r"[,;]", folded[m.end() : start])
+            or re.search(r"blasts?\W*(?:\w+\W+){0,2}$", folded[max(0, m.start() - 25) : m.start()])
+        ):
+            continue  # "bone marrow blasts >= 5%, CD19 positive": the blast count before it
         return clean_value(parse_number(m.group("num"))), op_of(m) in ("<", "<=")
     return None, False
 

@@ -13,6 +13,7 @@ import re
 from cartnav.criteria import gates
 from cartnav.criteria.age import find_age
 from cartnav.criteria.antigen import find_antigen
+from cartnav.criteria.chinese import find_chinese, has_chinese
 from cartnav.criteria.conditions import find_conditions, find_consent, find_logistics
 from cartnav.criteria.disease import find_disease
 from cartnav.criteria.labs import find_labs
@@ -177,7 +178,29 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         found += consent
     if not gates.LOGISTICS.isdisjoint(words):
         found += find_logistics(folded)
+    if has_chinese(folded):
+        known = {_fact_key(c) for c in found}
+        if ("condition", "cns3") in known:
+            # "中枢神经系统白血病（CNS3）": the CNS-3 statement is the fact
+            known.add(("condition", "cns_involvement"))
+        found += [c for c in find_chinese(folded, kind) if _fact_key(c) not in known]
     return found
+
+
+_KEY_ATTR = {
+    "disease": "disease",
+    "disease_status": "status",
+    "condition": "condition",
+    "prior_therapy": "therapy",
+    "lab": "analyte",
+    "antigen": "antigen",
+    "performance": "scale",
+}
+
+
+def _fact_key(c: Constraint) -> tuple[str, str]:
+    """What a constraint is about: two extractors naming the same fact give one constraint."""
+    return c.type, str(c.attrs.get(_KEY_ATTR.get(c.type, ""), ""))
 
 
 def _without_scale_ages(found: list[Constraint], scales: list[Constraint]) -> list[Constraint]:

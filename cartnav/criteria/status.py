@@ -220,7 +220,9 @@ _MRD_NEG_RE = re.compile(r"[\s)(-]*(?:\(mrd\)\s*)?[- ]?(?:negative|negativity|ne
 _MRD_POS_RE = re.compile(
     r"positiv|detectable|detected|persistent|≥|>|level|threshold|at\s+least|more\s+than"
 )
-_ANTIGEN_SHARE_RE = re.compile(r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|express\w*)\s*\S?$")
+_ANTIGEN_SHARE_RE = re.compile(
+    r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|express\w*)\s*(?:\(\s*)?\S?$"
+)
 # blasts as registrations translated from Chinese name them: "primitive / naive lymphocytes",
 # "primordial cells"
 _BLAST_WORDS = (
