@@ -187,7 +187,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "gvhd": frozenset({"graf", "gvhd"}),
     "uncontrolled_infection": frozenset({"infe"}),
     "active_infection": frozenset({"infe"} | {"seps", "sept", "bact", "fung"}),
-    "pregnancy": frozenset({"preg"}),
+    "pregnancy": frozenset({"preg", "nonp"}),
     "breastfeeding": frozenset({"brea", "lact", "nurs"}),
     "cns3": frozenset({"cns"}),
     "active_cns_disease": frozenset({"cns", "nerv", "brai"}),
@@ -307,7 +307,11 @@ def find_conditions(
                 "(" in folded and _uses_of_therapy(folded, start)
             ):
                 continue  # "radiosensitizers used to treat brain metastases": a drug's use
-            negated = negated_before(folded, start, 30) or negated_after(folded, end)
+            negated = (
+                negated_before(folded, start, 30)
+                or negated_after(folded, end)
+                or folded.endswith(("non", "non-"), 0, start)  # "nonpregnant"
+            )
             if label == "pregnancy" and "test" in folded[end : end + 8]:
                 negated = "negativ" in folded[max(0, start - 25) : end + 80] or negated
                 if not negated:
@@ -667,6 +671,6 @@ _FOLLOW_AFTER_RE = re.compile(
 )
 _FOLLOW_BEFORE_RE = re.compile(
     r"(?:allow\w*|adequate|long[- ]term|complete\w*|including|and\s+the|available\s+for|"
-    r"compliance\s+and)\s+"
+    r"compliance\s+and|cooperate\s+with|comply\s+with|attend)\s+"
     r"(?:the\s+)?(?:\w+\s+){0,2}$"
 )

@@ -116,6 +116,8 @@ THERAPY = CHEMO_DRUG_PREFIXES | frozenset(
     {
         "horm",
         "eryt",
+        "bnct",
+        "boro",
         "epoe",
         "stim",
         "colo",
@@ -281,6 +283,7 @@ LABS = frozenset(
 CONDITIONS = frozenset(
     {
         "lept",
+        "nonp",
         "mult",
         "adeq",
         "norm",

@@ -165,6 +165,10 @@ _PLANNED_RE = re.compile(
     r"unsuitable\s+for|contraindicat\w*\s+(?:to|for)|available|bridge\s+to|prior\s+to|before)\s+"
     r"(?:[\w-]+\s+){0,2}$"
 )
+# "subjects expected to require any form of antitumor treatment during the study, including ..."
+_FUTURE_RE = re.compile(
+    r"\b(?:expected|likely|planned|plans?|intend\w*|anticipated)\s+to\s+(?:require|receive|need|undergo)\b"
+)
 _DURATION_WORDS = frozenset(
     {
         "day",
@@ -517,8 +521,8 @@ def _constraint(
         return None  # "... through 6 months after brexucabtagene (KTE-X19) infusion": this study's
     if name == "car_t" and not _STRONG_CUE_RE.search(before[-50:]):
         return None  # CAR-T named without a past-treatment cue is usually the study's own
-    if _PLANNED_RE.search(before):
-        return None  # a future or hypothetical transplant, not a prior one
+    if _PLANNED_RE.search(before) or _FUTURE_RE.search(folded, s_start, start):
+        return None  # a future or hypothetical treatment, not a prior one
     if name.endswith("hsct") and re.match(
         r"\s*(?:recipients?\s+(?:with|who)|(?:patients?|recipients?)\s+only\b)", after
     ):

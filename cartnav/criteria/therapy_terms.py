@@ -83,14 +83,15 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "investigational_agent",
         r"investigational\s+(?:medicinal\s+)?(?:products?|agents?|drugs?|therap\w+|treatments?)|"
-        r"(?:other|another)\s+(?:interventional\s+|therapeutic\s+|drug\s+)?clinical\s+"
+        r"(?:other|another)\s+(?:interventional\s+|therapeutic\s+|drug\s+|pharmaceutical\s+)?clinical\s+"
         r"(?:trials?|stud(?:y|ies))|(?:other|another)\s+(?:interventional|therapeutic)\s+"
         r"(?:trials?|stud(?:y|ies))",
         True,
     ),
     (
         "radiotherapy",
-        r"radiotherapy|radiation\s+therapy|irradiation|(?:site|field|port)\s+of\s+radiation|"
+        r"radiotherapy|radiation\s+therapy|irradiation|(?:site|field|port)\s+of\s+radiation|\bbnct\b|"
+        r"boron\s+neutron\s+capture|"
         r"radiation\s+(?:must|should)\s+(?:have\s+)?be(?:en)?\s+completed",
         True,
     ),
@@ -173,7 +174,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro"}),
     "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
     "investigational_agent": frozenset({"clin", "inve"}),
-    "radiotherapy": frozenset({"irra", "radi"}),
+    "radiotherapy": frozenset({"irra", "radi", "bnct", "boro"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster", "horm"}),
     "immunosuppression": frozenset({"immu", "gvhd", "anti", "thym", "atg"}),
     "chemotherapy": frozenset(
@@ -205,7 +206,7 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
         *_CHEMO_DRUGS,
     ),
     "immunosuppression": ("immunosuppress", "gvhd", "graft", "thymocyte", "atg", "immune"),
-    "radiotherapy": ("radiotherap", "radiation", "irradiation"),
+    "radiotherapy": ("radiotherap", "radiation", "irradiation", "bnct", "boron"),
     "anti_cd20": ("cd20", "rituximab", "obinutuzumab", "ofatumumab"),
 }
 LITERALS = {i: _LITERAL_OF[t[0]] for i, t in enumerate(COMPILED) if t[0] in _LITERAL_OF}

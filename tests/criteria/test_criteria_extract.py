@@ -2355,6 +2355,32 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("condition", {"condition": "active_cns_disease"})],
         (),
     ),
+    # the round of 2026-12-07 (H2100-)
+    (
+        "A urine test shows a nonpregnant woman",
+        "inclusion",
+        [("condition", {"condition": "pregnancy", "negated": True})],
+        (),
+    ),
+    ("Can cooperate with the follow-up", "inclusion", [("logistics", {})], ()),
+    (
+        "History of boron neutron capture therapy (BNCT)",
+        "exclusion",
+        [("prior_therapy", {"therapy": "radiotherapy", "requirement": "excluded"})],
+        (),
+    ),
+    (
+        "Participation in another pharmaceutical clinical trial within 4 weeks",
+        "exclusion",
+        [("prior_therapy", {"therapy": "investigational_agent", "within_days": 28})],
+        (),
+    ),
+    (
+        "Expected to require chemotherapy or radiotherapy during the study",
+        "exclusion",
+        [],
+        ("prior_therapy",),
+    ),
     # standard wordings of lymphoma and myeloma CAR-T trials (written for these tests)
     (
         "R/R DLBCL after two or more lines of therapy, including an anti-CD20 antibody and an"
