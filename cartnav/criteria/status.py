@@ -235,13 +235,15 @@ _BLASTS_BEFORE_RE = re.compile(rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%\s*(?:of\
 _TUMOR_LOAD_RE = re.compile(
     rf"tumou?r\s+cell\s+(?:load|burden|proportion)\s*(?:of\s+)?(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
 )
-_BLASTS_AFTER_RE = with_first_chars(re.compile(
-    # (a word ends at a space or right before a comparator: "is>5%"; "\w+\s*" repeated would
-    # split one word every way and backtrack for ever)
-    rf"(?:blast(?:s|\s+cells?)?|{_BLAST_WORDS})\s*(?:\([^()]{{0,40}}\)\s*|\w+(?:\s+|(?=[<>≤≥=])))"
-    rf"{{0,6}}?\(?\s*"
-    rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
-))
+_BLASTS_AFTER_RE = with_first_chars(
+    re.compile(
+        # (a word ends at a space or right before a comparator: "is>5%"; "\w+\s*" repeated would
+        # split one word every way and backtrack for ever)
+        rf"(?:blast(?:s|\s+cells?)?|{_BLAST_WORDS})\s*(?:\([^()]{{0,40}}\)\s*|\w+(?:\s+|(?=[<>≤≥=])))"
+        rf"{{0,6}}?\(?\s*"
+        rf"(?:{COMPARATOR})\s*(?P<num>{NUM})\s*%"
+    )
+)
 # "> 5% (by morphology), and/or > 0.01% (by flow cytometry)": the second figure is an MRD level
 _FLOW_AFTER_RE = re.compile(
     rf"\s*(?:\([^()]{{0,30}}\)\s*|(?:by|on)\s+[\w-]+\s*)?,?\s*(?:and\s*/\s*or|or)\s*(?:{COMPARATOR})\s*"
