@@ -130,7 +130,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "liver_disease",
-        r"(?:chronic\s+)?liver\s+disease|cirrhosis|(?:hepatic|liver)\s+(?:failure|insufficiency)",
+        r"(?:chronic\s+)?liver\s+disease|cirrhosis|(?:hepatic|liver)\s+(?:failure|insufficiency)|"
+        r"(?:severe|serious)\s+(?:hepatic|liver)\s+(?:dysfunction|impairment)|"
+        r"child[- ]pugh\s+(?:class\s+)?[bc]\b",
     ),
     (
         "htlv1",
@@ -158,7 +160,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?:drugs?|alcohol|substances?)\s*(?:/\s*\w+\s*)?(?:abuse|addiction|dependence|misuse)|"
         r"\balcoholism\b",
     ),
-    ("metabolic_disease", r"metabolic\s+(?:disease|disorder)s?"),
+    (
+        "metabolic_disease",
+        r"metabolic\s+(?:disease|disorder)s?|diabetes(?:\s+mellitus)?",
+    ),
     (
         "genetic_disease",
         r"genetic\s+(?:disease|disorder|syndrome)s?|hereditary\s+(?:disease|syndrome)s?|"
@@ -219,7 +224,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "organ_dysfunction": frozenset({"orga"}),
     "cns2": frozenset({"cns"}),
     "immunodeficiency": frozenset({"immu"}),
-    "liver_disease": frozenset({"live", "cirr"} | {"hepa"}),
+    "liver_disease": frozenset({"live", "cirr"} | {"hepa", "pugh"}),
     "neurological_disorder": frozenset(
         {"neur", "nerv", "stro", "cere", "migr", "deme", "park", "scle", "myas"}
         | {"ence", "apha", "cns", "intr", "isch"}
@@ -232,7 +237,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
         {"pulm", "lung", "resp", "inte", "copd", "pleu", "pneu"} | {"asth", "bron"}
     ),
     "substance_abuse": frozenset({"drug", "alco", "subs"}),
-    "metabolic_disease": frozenset({"meta"}),
+    "metabolic_disease": frozenset({"meta", "diab"}),
     "genetic_disease": frozenset({"gene", "here", "mult"}),
 }
 _COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _CONDITIONS]
@@ -671,6 +676,6 @@ _FOLLOW_AFTER_RE = re.compile(
 )
 _FOLLOW_BEFORE_RE = re.compile(
     r"(?:allow\w*|adequate|long[- ]term|complete\w*|including|and\s+the|available\s+for|"
-    r"compliance\s+and|cooperate\s+with|comply\s+with|attend)\s+"
-    r"(?:the\s+)?(?:\w+\s+){0,2}$"
+    r"compliance\s+and|cooperat\w*\s+(?:with|in)|comply\s+with|attend)\s+"
+    r"(?:the\s+)?(?:\w+\s+){0,3}$"
 )

@@ -81,7 +81,7 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\bb[- ](?:cell|type)\s+lymphomas?",
     ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
-    ("NSCLC", r"non[- ]?small[- ]cell\s+lung\s+(?:cancer|carcinoma)s?|\bnsclc\b"),
+    ("NSCLC", r"non[- ]?small[- ]cell\s+(?:lung\s+)?(?:cancer|carcinoma)s?|\bnsclc\b"),
 ]
 # "ALL or lymphoma", "other CD19+ lymphoma": a bare "lymphoma" as a B-cell malignancy
 _BARE_LYMPHOMA_RE = re.compile(r"lymphomas?\b(?!\s+cells?\b)")  # "lymphoma cells": tumour cells
@@ -110,7 +110,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MDS": frozenset({"myel"}),
     "NHL": frozenset({"b", "hodg", "nonh"}),
     "Hodgkin": frozenset({"hodg"}),
-    "NSCLC": frozenset({"nsc", "nscl", "lung"}),
+    "NSCLC": frozenset({"nsc", "nscl", "lung", "smal"}),
 }
 _COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _PATTERNS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])

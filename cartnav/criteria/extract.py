@@ -81,7 +81,7 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     found: list[Constraint] = []
     if digits and (not gates.AGE.isdisjoint(words) or "岁" in folded):
         found += find_age(folded)
-    if not gates.DISEASE.isdisjoint(words):
+    if not gates.DISEASE.isdisjoint(words) or "small cell" in folded:
         found += find_disease(text, folded, exceptions, words)
     if not gates.ANTIGEN.isdisjoint(words):
         found += find_antigen(folded)

@@ -281,6 +281,8 @@ CONDITIONS = frozenset(
     {
         "lept",
         "nonp",
+        "pugh",
+        "diab",
         "mult",
         "adeq",
         "norm",

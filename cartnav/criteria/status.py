@@ -182,7 +182,10 @@ _OR_NEWLY_AFTER_RE = re.compile(
 _STAGE = r"(?:metastatic|advanced|unresectable|inoperable|high[- ]risk)"
 _STAGE_OR_BEFORE_RE = re.compile(rf"{_STAGE}\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*$")
 _OR_STAGE_AFTER_RE = re.compile(rf"\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*{_STAGE}")
-_GVHD_BEFORE_RE = re.compile(r"(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease)\s*$")
+_GVHD_BEFORE_RE = re.compile(
+    r"(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease|seizures?|infections?|strokes?|"
+    r"thrombo\w*|hepatitis(?:\s+[bc])?|hbv|hcv|cmv|ebv|tuberculosis|pneumonitis)\s*$"
+)
 _REGARDLESS_RE = re.compile(r"\b(?:regardless|irrespective)\s+of\b[^.;]*$")
 _TOXICITY_RE = re.compile(r"(?:[≥≤<>]=?|grade)\s*$")
 _ANY_SITE_RE = re.compile(

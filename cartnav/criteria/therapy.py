@@ -76,6 +76,9 @@ _WITHIN_RE = re.compile(
     rf"\bin\s+the\s+{DURATION}\s+(?:preceding|prior|before)|"
     rf"(?:within|in\s+the\s+(?:last|past|previous)|during\s+the\s+(?:last|past))\s+(?:the\s+)?"
     rf"(?:last\s+|past\s+|previous\s+|prior\s+)?{DURATION}"
+    # "less than 4 weeks from the last clinical trial": within 4 weeks of it
+    rf"|(?:<|less\s+than|fewer\s+than)\s*{DURATION}\s+(?:from|since|after)\s+(?:the\s+)?(?:last|previous|"
+    rf"prior|most\s+recent)\b"
     rf"|(?:[<>]|less\s+than|fewer\s+than|more\s+than|at\s+least|≥|>=)?\s*{DURATION}"
     rf"\s+(?:prior|before|of\s+(?:screening|enrol|enrollment|registration|study))"
 )

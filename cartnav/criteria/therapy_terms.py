@@ -84,7 +84,8 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         "investigational_agent",
         r"investigational\s+(?:medicinal\s+)?(?:products?|agents?|drugs?|therap\w+|treatments?)|"
         r"(?:other|another)\s+(?:interventional\s+|therapeutic\s+|drug\s+|pharmaceutical\s+)?clinical\s+"
-        r"(?:trials?|stud(?:y|ies))|(?:other|another)\s+(?:interventional|therapeutic)\s+"
+        r"(?:trials?|stud(?:y|ies))|(?:last|previous|prior)\s+clinical\s+(?:trials?|stud(?:y|ies))|"
+        r"(?:other|another)\s+(?:interventional|therapeutic)\s+"
         r"(?:trials?|stud(?:y|ies))",
         True,
     ),
@@ -193,7 +194,7 @@ INDEX = TermIndex([t[3] for t in COMPILED])
 _LITERAL_OF: dict[str, tuple[str, ...]] = {
     "cd19_directed": ("cd19",),
     "cd22_directed": ("cd22",),
-    "investigational_agent": ("investigational", "other"),
+    "investigational_agent": ("investigational", "other", "clinical trial", "clinical stud"),
     "steroids": ("steroid", "glucocorticoid", "predniso", "dexameth", "hormone"),
     "hsct": ("transplant", "sct", "hct", "bmt"),
     "chemotherapy": (

@@ -2381,6 +2381,33 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [],
         ("prior_therapy",),
     ),
+    # the round of 2026-12-07 (H2200-)
+    (
+        "Type 2 diabetes mellitus",
+        "exclusion",
+        [("condition", {"condition": "metabolic_disease"})],
+        (),
+    ),
+    (
+        "Severe hepatic impairment (Child-Pugh class C)",
+        "exclusion",
+        [("condition", {"condition": "liver_disease"})],
+        (),
+    ),
+    (
+        "Less than 2 weeks from the last clinical study",
+        "exclusion",
+        [("prior_therapy", {"therapy": "investigational_agent", "within_days": 14})],
+        (),
+    ),
+    ("Resected non-small cell cancer", "inclusion", [("disease", {"disease": "NSCLC"})], ()),
+    ("Risk of seizure recurrence", "exclusion", [], ("disease_status",)),
+    (
+        "Good cooperation in safety and survival follow-up",
+        "inclusion",
+        [("logistics", {})],
+        (),
+    ),
     # standard wordings of lymphoma and myeloma CAR-T trials (written for these tests)
     (
         "R/R DLBCL after two or more lines of therapy, including an anti-CD20 antibody and an"
