@@ -3,20 +3,11 @@ merged with what the English extractors read from numbers and abbreviations."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from test_criteria_extract import Expect, check
 
 from cartnav.criteria import parse_criteria
-from cartnav.criteria.extract import extract_constraints
-
-Expect = tuple[str, dict[str, Any]]
-
-
-def _has(found: list[Any], ctype: str, attrs: dict[str, Any]) -> bool:
-    return any(
-        c.type == ctype and all(c.attrs.get(k) == v for k, v in attrs.items()) for c in found
-    )
+from cartnav.domain.criterion import ItemKind
 
 
 @pytest.mark.parametrize(
@@ -106,18 +97,9 @@ def _has(found: list[Any], ctype: str, attrs: dict[str, Any]) -> bool:
     ],
 )
 def test_chinese_wordings(
-    text: str, kind: str, expected: list[Expect], absent: tuple[str, ...]
+    text: str, kind: ItemKind, expected: list[Expect], absent: tuple[str, ...]
 ) -> None:
-    found = extract_constraints(text, kind)  # type: ignore[arg-type]
-    for ctype, attrs in expected:
-        assert _has(found, ctype, attrs), (text, ctype, attrs, found)
-    for entry in absent:
-        ctype, _, value = entry.partition(":")
-        assert not any(
-            c.type == ctype and (not value or value in c.attrs.values()) for c in found
-        ), (text, entry, found)
-    for c in found:
-        assert 0 <= c.span[0] < c.span[1] <= len(text)
+    check(text, kind, expected, absent)
 
 
 def test_a_chinese_criteria_text_is_split_by_section_and_read() -> None:
