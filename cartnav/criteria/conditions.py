@@ -90,7 +90,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         "autoimmune_disease",
         r"auto-?immune|lupus\s+erythematosus|\bsle\b|rheumatoid\s+arthritis|"
         # (inflammatory bowel disease is left out: annotators read it as a bowel disease)
-        r"psoriasis|scleroderma|systemic\s+sclerosis|vasculitis|sj[oö]gren",
+        r"psoriasis|scleroderma|systemic\s+sclerosis|vasculitis|sj[oö]gren|still'?s\s+disease",
     ),
     (
         "cardiac_disease",
@@ -109,6 +109,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"valvular\s+heart\s+disease|heart\s+valve\s+disease|atrial\s+fibrillation|"
         r"ventricular\s+(?:tachycardia|fibrillation|arrh?ythmias?)|angina\s+pectoris|"
         r"coronary\s+(?:artery\s+bypass|stent\w*|angioplasty)|nyha\s+(?:class\s+)?(?:iii|iv|3|4)\b|"
+        r"pacemakers?|implantable\s+cardioverter|"
         # "cardiac function class III-IV according to NYHA"
         r"(?:cardiac|heart)\s+function\s+(?:class|grade)\s*(?:iii|iv|3|4)\b(?=[^.;]{0,40}\bnyha\b)|"
         r"hypertensive\s+(?:crisis|crises|emergenc\w+|urgenc\w+|heart\s+disease)|"
@@ -158,7 +159,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "substance_abuse",
         r"(?:drugs?|alcohol|substances?)\s*(?:/\s*\w+\s*)?(?:abuse|addiction|dependence|misuse)|"
-        r"\balcoholism\b",
+        r"\balcoholism\b|\balcoholics?\b|\bdrug\s+addicts?\b",
     ),
     (
         "metabolic_disease",
@@ -199,7 +200,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "cns_involvement": frozenset({"cns", "nerv", "brai", "lept"}),
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
     "autoimmune_disease": frozenset(
-        {"auto", "lupu", "sle", "rheu"} | {"psor", "scle", "vasc", "sjog", "sj"}
+        {"auto", "lupu", "sle", "rheu"} | {"psor", "scle", "vasc", "sjog", "sj", "stil"}
     ),
     "cardiac_disease": frozenset(
         {
@@ -217,7 +218,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
             "abno",
         }
         | {"rhyt", "bund", "atri", "av", "hype", "long", "tors"}
-        | {"vent", "valv", "nyha"}
+        | {"vent", "valv", "nyha", "pace", "impl"}
     ),
     "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
     "allergy": frozenset({"alle", "anap", "hype"}),
@@ -249,6 +250,8 @@ _CONSENT_RE = with_first_chars(
         r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|(?:ability|able)\s+to\s+understand\b|"
         r"comply\s+with|complying\s+with|contracept\w+|incapacitated|legally\s+incompetent|"
         r"able\s+to\s+(?:come|attend)\s+(?:to\s+)?(?:the\s+)?(?:study|clinic|hospital|site)|birth\s+control|agree\w*\s+to\s+(?:\w+\s+)?use\b|volunteer\w*|\bconsent\b|"
+        r"refus\w*\s+to\s+(?:join|participate|enrol+|sign)|remain\s+abstinent|\bcondoms?\b|"
+        r"(?:cannot|can\s*not|unable\s+to)\s+read\s+(?:or|and)\s+write|"
         r"(?:\bcan|able\s+to)\s+undergo\s+(?:all\s+)?(?:the\s+)?(?:study|protocol)[- ]"
         r"(?:related\s+|specific\s+|required\s+)?(?:procedures|assessments|examinations)|"
         r"(?:\bcan|able\s+to)\s+undergo\s+(?:all\s+)?(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:procedures|"
@@ -604,7 +607,8 @@ _SCREEN_FOR_RE = re.compile(r"\b(?:screen|test|look)(?:s|ed|ing)?\s+for\s+(?:[\w
 # decides whether the costly alternation runs at all.
 _CONSENT_KEYS_RE = re.compile(
     "consent|assent|icf|willing|able to|ability to|can undergo|comply|contracep|birth control|"
-    "agree|volunteer|complian|incapacitated|incompetent"
+    "agree|volunteer|complian|incapacitated|incompetent|refus|abstinent|condom|read or write|"
+    "read and write"
 )
 _LOGISTICS_KEYS = (
     "travel",
@@ -676,6 +680,6 @@ _FOLLOW_AFTER_RE = re.compile(
 )
 _FOLLOW_BEFORE_RE = re.compile(
     r"(?:allow\w*|adequate|long[- ]term|complete\w*|including|and\s+the|available\s+for|"
-    r"compliance\s+and|cooperat\w*\s+(?:with|in)|comply\s+with|attend)\s+"
+    r"compliance\s+and|cooperat\w*\s+(?:with|in)|comply\s+with|attend|declin\w*|refus\w*)\s+"
     r"(?:the\s+)?(?:\w+\s+){0,3}$"
 )

@@ -282,6 +282,9 @@ CONDITIONS = frozenset(
         "lept",
         "nonp",
         "pugh",
+        "pace",
+        "impl",
+        "stil",
         "diab",
         "mult",
         "adeq",
@@ -399,7 +402,7 @@ CONDITIONS = frozenset(
 )
 CONSENT = frozenset(
     {"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu", "abil"}
-    | {"inca", "lega", "able"}
+    | {"inca", "lega", "able", "refu", "abst", "cond", "read"}
 )
 LOGISTICS = frozenset(
     {

@@ -2408,6 +2408,31 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("logistics", {})],
         (),
     ),
+    # the round of 2026-12-07 (H2300-)
+    (
+        "Neutrophil count >= 1.0 x 109/L and PT <= 1.5 x ULN",
+        "inclusion",
+        [
+            ("lab", {"analyte": "anc", "value": 1}),
+            ("lab", {"analyte": "pt", "op": "<=", "value": 1.5, "unit": "x_uln"}),
+        ],
+        (),
+    ),
+    ("Implanted pacemaker", "exclusion", [("condition", {"condition": "cardiac_disease"})], ()),
+    (
+        "Adult-onset Still's disease",
+        "inclusion",
+        [("condition", {"condition": "autoimmune_disease"})],
+        (),
+    ),
+    ("Known alcoholics", "exclusion", [("condition", {"condition": "substance_abuse"})], ()),
+    (
+        "Refused to participate or declined follow-up",
+        "exclusion",
+        [("consent", {}), ("logistics", {})],
+        (),
+    ),
+    ("Agreement to use a condom", "inclusion", [("consent", {})], ()),
     # standard wordings of lymphoma and myeloma CAR-T trials (written for these tests)
     (
         "R/R DLBCL after two or more lines of therapy, including an anti-CD20 antibody and an"
