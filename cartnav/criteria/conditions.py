@@ -21,7 +21,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("hiv", r"(?<![a-z])hiv(?![a-z])|human\s+immunodeficiency\s+virus|(?<![a-z])aids(?![a-z])"),
     (
         "hbv",
-        r"hepatitis\s+b\b(?:\s+virus)?|(?<![a-z])hbv(?![a-z])|(?<![a-z])hbsag(?![a-z])|(?<![a-z])hbcab(?![a-z])",
+        # (not "hepatitis B surface antibody" / HBsAb: immunity, not infection)
+        r"hepatitis\s+b\b(?!\s+surface\s+antibod)(?:\s+virus)?|(?<![a-z])hbv(?![a-z])|"
+        r"(?<![a-z])hbsag(?![a-z])|(?<![a-z])hbcab(?![a-z])",
     ),
     (
         "hcv",
@@ -109,7 +111,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"valvular\s+heart\s+disease|heart\s+valve\s+disease|atrial\s+fibrillation|"
         r"ventricular\s+(?:tachycardia|fibrillation|arrh?ythmias?)|angina\s+pectoris|"
         r"coronary\s+(?:artery\s+bypass|stent\w*|angioplasty)|nyha\s+(?:class\s+)?(?:iii|iv|3|4)\b|"
-        r"pacemakers?|implantable\s+cardioverter|"
+        r"pacemakers?|implantable\s+cardioverter|(?:cardiac|heart)\s+abnormalit\w+|"
+        r"(?:poor|inadequate)\s+blood\s+pressure\s+control|uncontrolled\s+blood\s+pressure|"
         # "cardiac function class III-IV according to NYHA"
         r"(?:cardiac|heart)\s+function\s+(?:class|grade)\s*(?:iii|iv|3|4)\b(?=[^.;]{0,40}\bnyha\b)|"
         r"hypertensive\s+(?:crisis|crises|emergenc\w+|urgenc\w+|heart\s+disease)|"
@@ -218,7 +221,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
             "abno",
         }
         | {"rhyt", "bund", "atri", "av", "hype", "long", "tors"}
-        | {"vent", "valv", "nyha", "pace", "impl"}
+        | {"vent", "valv", "nyha", "pace", "impl", "bloo"}
     ),
     "seizure_disorder": frozenset({"conv", "epil", "seiz"}),
     "allergy": frozenset({"alle", "anap", "hype"}),
@@ -251,6 +254,7 @@ _CONSENT_RE = with_first_chars(
         r"comply\s+with|complying\s+with|contracept\w+|incapacitated|legally\s+incompetent|"
         r"able\s+to\s+(?:come|attend)\s+(?:to\s+)?(?:the\s+)?(?:study|clinic|hospital|site)|birth\s+control|agree\w*\s+to\s+(?:\w+\s+)?use\b|volunteer\w*|\bconsent\b|"
         r"refus\w*\s+to\s+(?:join|participate|enrol+|sign)|remain\s+abstinent|\bcondoms?\b|"
+        r"(?:able\s+and\s+willing|willing\s+and\s+able)\s+to\s+(?:complete|comply|participate|attend)|"
         r"(?:cannot|can\s*not|unable\s+to)\s+read\s+(?:or|and)\s+write|"
         r"(?:\bcan|able\s+to)\s+undergo\s+(?:all\s+)?(?:the\s+)?(?:study|protocol)[- ]"
         r"(?:related\s+|specific\s+|required\s+)?(?:procedures|assessments|examinations)|"
@@ -451,7 +455,7 @@ _GRADED_ORGAN_RE = re.compile(
 # "Subjects with CNS disease are eligible", "HIV-positive patients may be enrolled if ...": the
 # item allows the condition, so it is neither required nor excluded (the item stays unknown)
 _ALLOWANCE_RE = re.compile(
-    r"\b(?:(?:is|are|will\s+be)\s+(?:also\s+)?eligible(?!\s+(?:for|to\s+receive))|may\s+(?:also\s+)?(?:be\s+)?(?:enrolled|included|"
+    r"\b(?:(?:is|are|will\s+be)\s+(?:also\s+)?eligible(?!\s+(?:for|to\s+receive))|may\s+(?:also\s+)?(?:be\s+)?(?:enrolled|included|allowed|permitted|"
     r"eligible|participate)|can\s+(?:also\s+)?be\s+(?:enrolled|included)|(?<!not\s)(?:is|are)\s+"
     r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate)|"
     r"(?:is|are)\s+not\s+(?:exclusionary|excluded|an?\s+exclusion))"

@@ -78,6 +78,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "NHL",
         r"non[- ]?hodgkin'?s?\s+lymphomas?|b[- ]?cell\s+non[- ]?hodgkin|"
         r"(?:indolent|aggressive|mature)\s+b[- ]?cell\s+lymphomas?|"
+        r"(?:transformed\s+)?(?:indolent|aggressive)\s+(?:non[- ]?hodgkin'?s?\s+)?lymphomas?|"
         r"\bb[- ](?:cell|type)\s+lymphomas?",
     ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
@@ -108,7 +109,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "MCL": frozenset({"mant"}),
     "MM": frozenset({"mult", "myel", "plas"}),
     "MDS": frozenset({"myel"}),
-    "NHL": frozenset({"b", "hodg", "nonh"}),
+    "NHL": frozenset({"b", "hodg", "nonh", "indo", "aggr"}),
     "Hodgkin": frozenset({"hodg"}),
     "NSCLC": frozenset({"nsc", "nscl", "lung", "smal"}),
 }

@@ -56,7 +56,11 @@ _ANALYTES: list[tuple[str, str]] = [
         r"prothrombin\s+time(?!\s*\(?\s*(?:inr|international))|\bpt\b(?=\s*(?:and|/|,|\(|≤|≥|<|>))",
     ),
     ("platelets", r"platelets?(?:\s+counts?)?|\bplt\b"),
-    ("anc", r"absolute\s+neutrophils?(?:\s+counts?)?|\banc\b|\bneutrophils?\s+counts?"),
+    (
+        "anc",
+        r"absolute\s+neutrophils?(?:\s+counts?)?|\banc\b|\bneutrophils?\s+counts?|"
+        r"\bneutrophils?\s*\(\s*absolute(?:\s+value|\s+count)?\s*\)",
+    ),
     ("wbc", r"\bwbc\b(?:\s+counts?)?|white\s+blood\s+cells?(?:\s+counts?)?"),
     ("alp", r"alkaline?\s+phosphatases?|\balp\b"),
     ("ggt", r"gamma[- ]?glutamyl\s*trans(?:peptidase|ferase)|\bggt\b|\bgamma[- ]?gt\b"),

@@ -56,7 +56,8 @@ _STUDY_AFTER_RE = re.compile(
 _ALLOWED_RE = re.compile(
     r"\b(?<!not\s)(?<!not\sbe\s)(?<!never\s)(?:allowed|permitted|acceptable|"
     r"(?:is|are|will\s+be)\s+eligible|"
-    r"may\s+(?:have\s+(?:had|received|undergone)|be\s+(?:included|enrolled|eligible))|"
+    r"may\s+(?:have\s+(?:had|received|undergone|been\s+(?:treated|exposed))|be\s+(?:included|enrolled|"
+    r"eligible))|"
     r"can\s+be\s+(?:used|given|continued)|"
     r"can\s+be\s+(?:included|enrolled)|not\s+(?:be\s+)?excluded|not\s+an?\s+exclusion|"
     r"not\s+exclusionary|(?:not\s+(?:be\s+)?required\s+to\s+have|no)\s+(?:a\s+)?waiting\s+period|"
@@ -122,6 +123,8 @@ _ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
 _INCL_STRICT_CUE_RE = re.compile(
     r"\b(?:intoleran\w+\s+(?:to|of)|failed|fail(?:ure|ed)?\s+(?:of|to\s+respond\s+to)|"
     r"refractory\s+to|resistant\s+to|treated\s+with|received|exposed\s+to|"
+    # "prior treatment with ibrutinib"
+    r"(?:prior|previous)\s+(?:treatment|therapy|exposure)\s+(?:with|to)\s+(?:an?\s+)?$|"
     r"after\s+(?:\w+\s+){0,2}?(?:including|with)|"
     # "at least 2 treatment regimens (one of them including rituximab)"
     r"(?:them|which)\s+including|"

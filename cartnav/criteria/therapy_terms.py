@@ -76,7 +76,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     ),
     (
         "tki",
-        r"tyrosine\s+kinase\s+inhibitors?|\btkis?\b|\b[a-z]{3,}tinib\b",  # the "-tinib" stem
+        # the "-tinib" stem; Bruton's tyrosine kinase (BTK) inhibitors are kinase inhibitors too
+        r"tyrosine\s+kinase\s+inhibitors?|\btkis?\b|\b[a-z]{3,}tinib\b|\bbtk\s*inhibitors?|"
+        r"bruton'?s?\s+(?:tyrosine\s+)?kinase\s+inhibitors?",
         True,
     ),
     ("donor_lymphocyte_infusion", r"donor\s+lymphocyte\s+infusions?(?:\s*\(dli\))?|\bdli\b", True),
@@ -108,6 +110,8 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "immunosuppression",
         r"immunosuppress\w*(?:\s+(?:therapy|agents?|drugs?|treatment))?|"
+        # "systemic immunomodulators" (not the immunomodulatory drugs of myeloma regimens, IMiDs)
+        r"\bimmunomodulators?\b|immunomodulatory\s+medications?|"
         r"(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?)\s+(?:used\s+)?(?:for|to\s+treat)\s+"
         r"(?:the\s+treatment\s+of\s+)?(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease)|"
         r"anti-?gvhd\s+(?:therapy|treatment|drugs?|medications?)|"
@@ -172,7 +176,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "allo_hsct": frozenset({"allo"}),
     "auto_hsct": frozenset({"auto"}),
     "hsct": frozenset({"bmt", "hct", "hsct", "sct", "tran"}),
-    "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro"}),
+    "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro", "btk", "brut"}),
     "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
     "investigational_agent": frozenset({"clin", "inve"}),
     "radiotherapy": frozenset({"irra", "radi", "bnct", "boro"}),
@@ -206,7 +210,15 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
         "systemic",
         *_CHEMO_DRUGS,
     ),
-    "immunosuppression": ("immunosuppress", "gvhd", "graft", "thymocyte", "atg", "immune"),
+    "immunosuppression": (
+        "immunosuppress",
+        "gvhd",
+        "graft",
+        "thymocyte",
+        "atg",
+        "immune",
+        "immunomodulat",
+    ),
     "radiotherapy": ("radiotherap", "radiation", "irradiation", "bnct", "boron"),
     "anti_cd20": ("cd20", "rituximab", "obinutuzumab", "ofatumumab"),
 }

@@ -2433,6 +2433,41 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         (),
     ),
     ("Agreement to use a condom", "inclusion", [("consent", {})], ()),
+    (
+        "Prior treatment with a BTK inhibitor (ibrutinib or acalabrutinib)",
+        "inclusion",
+        [("prior_therapy", {"therapy": "tki", "requirement": "required"})],
+        (),
+    ),
+    ("Transformed indolent lymphoma", "inclusion", [("disease", {"disease": "NHL"})], ()),
+    # the round of 2026-12-07 (H2400-)
+    (
+        "Patients may have been treated with a tyrosine kinase inhibitor",
+        "inclusion",
+        [("prior_therapy", {"therapy": "tki", "requirement": "allowed"})],
+        (),
+    ),
+    (
+        "Poor blood pressure control",
+        "exclusion",
+        [("condition", {"condition": "cardiac_disease"})],
+        (),
+    ),
+    ("Able and willing to complete the questionnaires", "inclusion", [("consent", {})], ()),
+    (
+        "Neutrophils (absolute value) >= 1.5 x 10^9/L",
+        "inclusion",
+        [("lab", {"analyte": "anc", "value": 1.5})],
+        (),
+    ),
+    ("Brain metastases may be allowed if stable", "inclusion", [], ("condition",)),
+    ("Positive hepatitis B surface antibody", "inclusion", [], ("condition:hbv",)),
+    (
+        "Systemic immunomodulators within 4 weeks",
+        "exclusion",
+        [("prior_therapy", {"therapy": "immunosuppression", "within_days": 28})],
+        (),
+    ),
     # standard wordings of lymphoma and myeloma CAR-T trials (written for these tests)
     (
         "R/R DLBCL after two or more lines of therapy, including an anti-CD20 antibody and an"
