@@ -82,7 +82,11 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\bb[- ](?:cell|type)\s+lymphomas?",
     ),
     ("Hodgkin", r"(?<!non-)(?<!non )(?<!non)hodgkin'?s?\s+(?:lymphoma|disease)"),
-    ("NSCLC", r"non[- ]?small[- ]cell\s+(?:lung\s+)?(?:cancer|carcinoma)s?|\bnsclc\b"),
+    (
+        "NSCLC",
+        r"non[- ]?small[- ]cell\s+(?:lung\s+)?(?:cancer|carcinoma)s?|\bnsclc\b|"
+        r"lung\s+adenocarcinomas?|adenocarcinomas?\s+of\s+the\s+lung",
+    ),
 ]
 # "ALL or lymphoma", "other CD19+ lymphoma": a bare "lymphoma" as a B-cell malignancy
 _BARE_LYMPHOMA_RE = re.compile(r"lymphomas?\b(?!\s+cells?\b)")  # "lymphoma cells": tumour cells

@@ -171,7 +171,8 @@ _OTHER_CONDITION_RE = re.compile(
     r"diarrh\w*|constipation|cough|an(?:a)?emia|thrombocytopenia|hypokal\w*|hypercalc\w*|o?edema|"
     r"effusions?|infections?|heart\s+failure|arrh?ythmias?|hypotension|pneumothorax|"
     r"shock|fever|pancreatitis|hypoxemia|headache|pneumonitis|uveitis|miscarriages?|strokes?|"
-    r"thrombo\w*|embol\w*|glomerulo\w*|nephr\w*|(?:kidney|renal|liver|hepatic|lung|heart|cardiac|"
+    r"thrombo\w*|embol\w*|glomerulo\w*|nephr\w*|(?:brain|cns|bone|liver)\s+metastas\w*|"
+    r"(?:kidney|renal|liver|hepatic|lung|heart|cardiac|"
     r"autoimmune|inflammatory|skin|thyroid|eye)\s+(?:diseases?|disorders?))"
 )
 _NEW_DISEASE = r"(?:newly[- ]diagnosed|de[- ]novo|untreated|treatment[- ]na[iï]ve)"
@@ -179,7 +180,7 @@ _NEWLY_OR_BEFORE_RE = re.compile(rf"{_NEW_DISEASE}\s*(?:,\s*)?(?:or|and/or|/)\s*
 _OR_NEWLY_AFTER_RE = re.compile(
     rf"\s*(?:disease\s+)?(?:,\s*)?(?:or|and/or|/)\s*(?:\w+\s+)?{_NEW_DISEASE}(?!\s+refractory)"
 )
-_STAGE = r"(?:metastatic|advanced|unresectable|inoperable|high[- ]risk)"
+_STAGE = r"(?:metastatic|advanced|unresectable|inoperable|high[- ]risk|stages?|m1[a-c]?)"
 _STAGE_OR_BEFORE_RE = re.compile(rf"{_STAGE}\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*$")
 _OR_STAGE_AFTER_RE = re.compile(rf"\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*{_STAGE}")
 _GVHD_BEFORE_RE = re.compile(

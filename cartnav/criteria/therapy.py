@@ -122,7 +122,7 @@ _SINCE_REMISSION_RE = re.compile(
 _ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
 _INCL_STRICT_CUE_RE = re.compile(
     r"\b(?:intoleran\w+\s+(?:to|of)|failed|fail(?:ure|ed)?\s+(?:of|to\s+respond\s+to)|"
-    r"refractory\s+to|resistant\s+to|treated\s+with|received|exposed\s+to|"
+    r"refractory\s+to|resistant\s+to|treated\s+with|received|receiving|exposed\s+to|"
     # "prior treatment with ibrutinib"
     r"(?:prior|previous)\s+(?:treatment|therapy|exposure)\s+(?:with|to)\s+(?:an?\s+)?$|"
     r"after\s+(?:\w+\s+){0,2}?(?:including|with)|"
@@ -253,6 +253,8 @@ def _days(phrases: list[tuple[int, int, int]], lo: int, hi: int, near: int) -> i
 
 _CONDITIONAL_HEADING_RE = re.compile(r"\b(?:if|when|unless|provided(?:\s+that)?)\s*:\s*$")
 _HEADING_RE = re.compile(r"\s*[\w\s/,&()-]{1,40}:\s*")
+# "Have received the following prior systemic antitumor therapy:": its sub-items say which
+_FOLLOWING_HEADING_RE = re.compile(r"\bfollowing\b[^.;:]{0,60}:\s*$")
 
 
 def find_therapy(
@@ -262,7 +264,11 @@ def find_therapy(
     post_hsct: bool,
     words: set[str],
 ) -> list[Constraint]:
-    if _HEADING_RE.fullmatch(folded) or _CONDITIONAL_HEADING_RE.search(folded):
+    if (
+        _HEADING_RE.fullmatch(folded)
+        or _CONDITIONAL_HEADING_RE.search(folded)
+        or (_FOLLOWING_HEADING_RE.search(folded) and not _ALLOWED_RE.search(folded))
+    ):
         return []  # "Chemotherapy:", "... are excluded if:": a heading; its sub-items say what
     taken: list[tuple[int, int]] = []
     out: list[Constraint] = []

@@ -2468,6 +2468,22 @@ FRESH_ROUNDS: list[tuple[str, ItemKind, list[Expect], tuple[str, ...]]] = [
         [("prior_therapy", {"therapy": "immunosuppression", "within_days": 28})],
         (),
     ),
+    # the round of 2026-12-07 (H2500-)
+    ("Received the following prior systemic therapies:", "exclusion", [], ("prior_therapy",)),
+    ("Recurrent brain metastases", "exclusion", [], ("disease_status",)),
+    (
+        "Stage IV disease (M1a, M1b stages or recurrent disease)",
+        "inclusion",
+        [],
+        ("disease_status",),
+    ),
+    ("Adenocarcinoma of the lung", "inclusion", [("disease", {"disease": "NSCLC"})], ()),
+    (
+        "Receiving maintenance immunosuppressive therapy",
+        "inclusion",
+        [("prior_therapy", {"therapy": "immunosuppression", "requirement": "required"})],
+        (),
+    ),
     # standard wordings of lymphoma and myeloma CAR-T trials (written for these tests)
     (
         "R/R DLBCL after two or more lines of therapy, including an anti-CD20 antibody and an"
