@@ -17,6 +17,8 @@ from cartnav.domain.criterion import Constraint
 
 _GVH = r"graft[- ]+(?:versus|vs\.?|v|-|against)[- ]+host(?:[- ]+(?:disease|reaction|response))?"
 _CNS = r"(?:cns|central\s+nervous\s+system)"
+# a word an adjective must not reach across ("uncontrollable medical disease, active infection")
+_NOT_A_NOUN = r"(?!(?:diseases?|illness(?:es)?|conditions?|disorders?)\b)"
 _CONDITIONS: list[tuple[str, str]] = [
     ("hiv", r"(?<![a-z])hiv(?![a-z])|human\s+immunodeficiency\s+virus|(?<![a-z])aids(?![a-z])"),
     (
@@ -40,7 +42,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         # (not across a noun the adjective qualifies: "uncontrollable medical disease, active
         # infection")
         r"(?:uncontrolled|uncontrollable|not\s+controlled|poorly\s+controlled)\s+"
-        r"(?:(?!(?:diseases?|illness(?:es)?|conditions?|disorders?)\b)[\w-]+,?\s+){0,4}?"
+        rf"(?:{_NOT_A_NOUN}[\w-]+,?\s+){{0,4}}?"
         r"infections?|infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
         r"(?:uncontrolled|not\s+controlled)|"
         r"infect\w*\s+(?:[\w,-]+\s+){0,8}?(?:difficult|hard)\s+to\s+control|"
@@ -566,8 +568,7 @@ _ALTERNATIVE_RE = re.compile(r"\bor\b|/")
 _AT_MOST_RE = re.compile(r"(?:≤|<=?|\bup\s+to|\blower\s+than|\bno\s+more\s+than|\bat\s+most)\s*$")
 _ACTIVE_OR_UNCONTROLLED_RE = re.compile(
     r"\b(?:active|serious|severe)\s*(?:,|or|and/or|/)\s*(?:\w+\s*(?:,|or|and/or|/)\s*)?"
-    r"uncontroll\w+\s+(?:(?!(?:diseases?|illness(?:es)?|conditions?|disorders?)\b)[\w-]+,?\s+"
-    r"(?:or\s+|and\s+)?){0,4}?infections?"
+    rf"uncontroll\w+\s+(?:{_NOT_A_NOUN}[\w-]+,?\s+(?:or\s+|and\s+)?){{0,4}}?infections?"
 )
 
 

@@ -111,8 +111,7 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
         digits
         or "times" in folded
         or "uln" in folded
-        or "upper limit" in folded
-        or "normal" in folded
+        or "normal" in folded  # "<= the upper limit of normal", "within normal range"
     ) and (not gates.LABS.isdisjoint(words) or ("cd" in words and "count" in folded)):
         labs = find_labs(text, folded, words, kind)
         if labs:

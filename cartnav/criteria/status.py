@@ -98,7 +98,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "refractory_no_remission",
         r"(?:fail(?:s|ed|ure)?\s+to\s+(?:achieve|attain|obtain)|(?:did|do|does|could)\s+not\s+"
         r"(?:achieve|attain|obtain|reach))\s+(?:a\s+)?(?:complete\s+|morphologic\w*\s+)?"
-        r"(?:remission|response|cr)\b|\bno\s+(?:complete\s+)?remission\s+after|"
+        r"(?:remission|response|cr)\b|\bno\s+(?:(?:complete\s+)?remission|cr|response)\s+(?:after|following)\b|"
         r"(?:not|un|non-?)\s*responsive\s+to\s+(?:\w+\s+){0,2}?(?:therapy|treatment|"
         r"chemotherapy|induction)|"
         r"\bno\s+(?:complete\s+remission|cr)\b(?=\s+or\s+[^.;]{0,30}?\bafter\b)|"
@@ -111,11 +111,9 @@ _PATTERNS: list[tuple[str, str]] = [
         r"standard|re-?induction)|"
         r"(?:have|has|had)\s+not\s+(?:achieved|attained|obtained|reached)\s+(?:a\s+)?(?:complete\s+|"
         r"morphologic\w*\s+)?(?:remission|response|cr)\b|"
-        r"\bno\s+(?:cr|complete\s+remission|response)\s+(?:after|following)\b|"
         r"(?:can\s*not|could\s+not|cannot|not)\s+(?:be\s+|been\s+)?(?:completely\s+)?relieved|"
-        r"\b(?:cr|complete\s+remission)\s+(?:was\s+|is\s+)?not\s+(?:achieved|attained|obtained|reached)|"
-        # "CR can not be achieved after 2 regimens"
-        r"\b(?:cr|complete\s+remission)\s+(?:can\s*not|could\s+not|was\s+not|is\s+not)\s+"
+        # "CR not achieved after standardized chemotherapy", "CR can not be achieved after ..."
+        r"\b(?:cr|complete\s+remission)\s+(?:was\s+|is\s+)?(?:not|can\s*not|could\s+not)\s+"
         r"(?:be\s+|been\s+)?(?:achieved|attained|obtained|reached)|"
         # "chemotherapy and targeted therapies are ineffective", "residual lesions remain after
         # treatment" (registrations translated from Chinese)
@@ -158,8 +156,10 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
 }
 _RELAPSE_WORDS = frozenset({"rela", "recu"})
 _MRD_WORDS = frozenset({"mrd", "resi", "mini", "meas", "pers", "dete", "micr"})
-_BLAST_KEYS: tuple[str, ...] = ("blast", "tumor cell", "tumour cell", "primitive", "primordial")
-_BLAST_KEYS += ("naive", "naïve", "immature", "original", "leukemia cell", "leukaemia cell")
+_BLAST_KEYS = (
+    *("blast", "tumor cell", "tumour cell", "primitive", "primordial", "naive", "naïve"),
+    *("immature", "original", "leukemia cell", "leukaemia cell"),
+)
 _COMPILED = [(name, with_first_chars(re.compile(p)), _TRIGGERS[name]) for name, p in _PATTERNS]
 _INDEX = TermIndex([t[2] for t in _COMPILED])
 _ALIASES = {"refractory_no_remission": "refractory", "relapsed_early": "relapsed"}
@@ -183,7 +183,8 @@ _OR_NEWLY_AFTER_RE = re.compile(
 _STAGE = r"(?:metastatic|advanced|unresectable|inoperable|high[- ]risk|stages?|m1[a-c]?)"
 _STAGE_OR_BEFORE_RE = re.compile(rf"{_STAGE}\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*$")
 _OR_STAGE_AFTER_RE = re.compile(rf"\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*{_STAGE}")
-_GVHD_BEFORE_RE = re.compile(
+# "GVHD recurrence", "seizure recurrence": the relapse of another condition
+_OTHER_CONDITION_BEFORE_RE = re.compile(
     r"(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease|seizures?|infections?|strokes?|"
     r"thrombo\w*|hepatitis(?:\s+[bc])?|hbv|hcv|cmv|ebv|tuberculosis|pneumonitis)\s*$"
 )
@@ -360,7 +361,7 @@ def _kept(
             continue  # ("no CR or MRD > 0.1%": the "no" is the remission's, not the MRD's)
         if name in _PLAIN and (
             _OTHER_CONDITION_RE.match(folded, end)
-            or _GVHD_BEFORE_RE.search(folded, max(0, start - 40), start)
+            or _OTHER_CONDITION_BEFORE_RE.search(folded, max(0, start - 40), start)
         ):
             continue  # "refractory hypertension", "GVHD recurrence": not the disease's status
         if name in _PLAIN and (
