@@ -115,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a file of items drawn earlier (JSON Lines with 'text'); repeatable",
     )
     args = parser.parse_args(argv)
+    for path in args.exclude:
+        if not path.is_file():
+            parser.error(f"--exclude: no such file: {path}")
     items = draw(args.round, args.xml, args.v2, args.shared_data, args.pages, args.exclude)
     with args.out.open("w", encoding="utf-8") as fh:
         for item in items:

@@ -56,3 +56,16 @@ def test_a_round_drawn_beside_another_shares_no_item(shared_data: Path, tmp_path
     later = draw_heldout.draw(4, 0, 30, shared_data, exclude=[first])
     assert len(later) == 30
     assert not earlier & _folded(later)
+
+
+def test_a_missing_exclude_file_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.jsonl"
+    with pytest.raises(SystemExit) as stop:
+        draw_heldout.main(
+            ["--round", "1", "--out", str(tmp_path / "o.jsonl"), "--exclude", str(missing)]
+        )
+    assert stop.value.code == 2
+    assert f"--exclude: no such file: {missing}" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()
