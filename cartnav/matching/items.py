@@ -77,9 +77,9 @@ def evaluate_item(
             group=item.group,
         )
     if len(item.constraints) == 1:
-        statement, evaluations, disease_fit, cautious = _single(facts, item, evaluate)
+        statement, evaluations, disease_fit, cautious, open_types = _single(facts, item, evaluate)
     else:
-        statement, evaluations, disease_fit, cautious = _several(facts, item, evaluate)
+        statement, evaluations, disease_fit, cautious, open_types = _several(facts, item, evaluate)
     if item.kind == "exclusion" and statement is MET and cautions.names_own_population(item):
         statement, cautious = UNKNOWN, True
     verdict = statement
@@ -90,7 +90,12 @@ def evaluate_item(
         facts_read = evaluations[0].facts
         missing = evaluations[0].missing if verdict is UNKNOWN else ()
     else:
-        relevant = [e for e in evaluations if e.verdict is statement] or evaluations
+        # a failure a caution softened to unknown is the part to name, not the parts that hold
+        relevant = (
+            [e for e in evaluations if e.verdict is statement]
+            or [e for e in evaluations if e.verdict is not MET]
+            or evaluations
+        )
         facts_read = tuple(dict.fromkeys(f for e in relevant for f in e.facts))
         missing = ()
         if verdict is UNKNOWN:
@@ -123,11 +128,13 @@ def evaluate_item(
         disease_fit=disease_fit,
         parent=item.parent,
         cautious=cautious and verdict is UNKNOWN,
+        open_types=open_types if item.kind == "inclusion" and verdict is not MET else (),
     )
 
 
-# (statement, evaluations, the disease unit's verdict, whether a caution softened a failure)
-Combined = tuple[Verdict, list[Evaluation], Verdict | None, bool]
+# (statement, evaluations, the disease unit's verdict, whether a caution softened a failure,
+# the types of the parts not met)
+Combined = tuple[Verdict, list[Evaluation], Verdict | None, bool, tuple[str, ...]]
 
 
 def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvaluator) -> Combined:
@@ -153,7 +160,8 @@ def _single(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalua
             statement = UNKNOWN
         disease_fit = statement
     cautious = statement is not raw.verdict or evaluation.cautious
-    return statement, [evaluation], disease_fit, cautious
+    open_types = (constraint.type,) if statement in (NOT_MET, UNKNOWN) else ()
+    return statement, [evaluation], disease_fit, cautious, open_types
 
 
 def _several(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvaluator) -> Combined:
@@ -189,7 +197,14 @@ def _several(facts: PatientFacts, item: CriterionItem, evaluate: ConstraintEvalu
     cautious = statement is not strict or any(
         e.cautious and e.verdict is UNKNOWN for e in evaluations
     )
-    return statement, evaluations, verdicts.get(("disease", None)), cautious
+    open_types = tuple(
+        dict.fromkeys(
+            c.type
+            for key, c in zip(keys, item.constraints, strict=True)
+            if verdicts[key] in (NOT_MET, UNKNOWN)
+        )
+    )
+    return statement, evaluations, verdicts.get(("disease", None)), cautious, open_types
 
 
 def _careful(

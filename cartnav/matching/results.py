@@ -66,6 +66,8 @@ class CriterionResult:
     disease_fit: Verdict | None = None  # the item's disease names against the patient's disease
     parent: int | None = None  # index of the parent item (nested sub-items)
     cautious: bool = False  # unknown only because cartnav declined to read a failure strictly
+    # the constraint types of the parts that are not met (failing or unknown) in an inclusion
+    open_types: tuple[str, ...] = ()
 
     def but(
         self,
@@ -90,6 +92,7 @@ class CriterionResult:
             self.disease_fit,
             self.parent,
             self.cautious if cautious is None else cautious,
+            self.open_types,
         )
 
     def to_dict(self) -> dict[str, Any]:

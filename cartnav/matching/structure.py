@@ -148,8 +148,19 @@ def _statuses(item: CriterionItem) -> set[str]:
     return {str(c.attrs.get("status")) for c in item.constraints if c.type == "disease_status"}
 
 
+# a lead-in's parts of these types only restate the routes below it ("relapsed ALL, any of:")
+_ROUTE_TYPES = frozenset({"disease_status", "unknown", "consent", "logistics"})
+
+
 def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
-    """Read inclusion items sharing a ``group`` as "any of the following"."""
+    """Read inclusion items sharing a ``group`` as "any of the following".
+
+    A group's lead-in (an item of the group that heads other items of it: "CD19-positive ALL
+    with one of the following:") is not one of the options: what it states beyond a disease
+    status is shared by every option. The options decide the group; the lead-in keeps its own
+    verdict, softened to a cautious ``unknown`` where it fails, since the parser may have read a
+    route as a heading.
+    """
     groups: dict[str, list[int]] = {}
     for index, result in enumerate(results):
         if result.group is not None and result.kind == "inclusion":
@@ -160,23 +171,13 @@ def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, .
     for indices in groups.values():
         if len(indices) < 2:
             continue
-        group_verdict = any_of([results[i].verdict for i in indices])
         lead_ins = {results[j].parent for j in indices} & set(indices)
+        options = [i for i in indices if i not in lead_ins] or indices
+        group_verdict = any_of([results[i].verdict for i in options])
         for i in indices:
             r = results[i]
-            if (
-                group_verdict is MET
-                and r.verdict is NOT_MET
-                and i in lead_ins
-                and {"disease", "antigen"} & set(r.constraint_types)
-            ):
-                # "CD19-positive lymphoma, meeting one of the following:": the disease the
-                # heading names is shared by every route below it, not one route of them
-                reason = (
-                    f"{r.reason} This heads the list of options below, which may all share it:"
-                    " the study team must judge."
-                )
-                out[i] = r.but(UNKNOWN, reason, cautious=True)
+            if i in lead_ins and i not in options:
+                out[i] = _lead_in(r, group_verdict)
             elif group_verdict is MET and r.verdict is not MET:
                 reason = f"Not needed: another option of this group is met. ({r.reason})"
                 out[i] = _replace(r, NA, reason)
@@ -186,6 +187,36 @@ def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, .
             elif group_verdict is NOT_MET and r.verdict is NOT_MET:
                 out[i] = _replace(r, NOT_MET, f"No option of this group is met. {r.reason}")
     return tuple(out)
+
+
+def _lead_in(r: CriterionResult, options: Verdict) -> CriterionResult:
+    """The heading of a list of options, given what the options decide."""
+    if r.verdict is MET:
+        if options is NOT_MET:
+            # "CD19-positive ALL with one of the following:" and no route fits: the heading
+            # alone does not admit the patient, though it may be a route read as a heading
+            reason = (
+                f"{r.reason} But none of the options listed below it is met: the study team"
+                " must judge."
+            )
+            return r.but(UNKNOWN, reason, cautious=True)
+        return r
+    if set(r.open_types) - _ROUTE_TYPES:
+        # "CD19-positive lymphoma, meeting one of the following:", "younger than 26, and one
+        # of:": what the heading states is shared by every route below it
+        reason = (
+            f"{r.reason} This heads the list of options below, which all share it: the study"
+            " team must judge."
+        )
+        # a missing fact stays a plain unknown; a failure read as unknown is cautious
+        return r.but(UNKNOWN, reason, cautious=r.cautious or r.verdict is NOT_MET)
+    if options is MET:
+        return _replace(r, NA, f"Not needed: an option of the list below it is met. ({r.reason})")
+    if options is UNKNOWN and r.verdict is NOT_MET:
+        return _replace(r, UNKNOWN, f"{r.reason} An option of the list below it may still apply.")
+    if options is NOT_MET and r.verdict is NOT_MET:
+        return _replace(r, NOT_MET, f"No option of this group is met. {r.reason}")
+    return r
 
 
 def _replace(result: CriterionResult, verdict: Verdict, reason: str) -> CriterionResult:

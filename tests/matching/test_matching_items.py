@@ -171,6 +171,41 @@ def test_a_group_heading_naming_another_disease_is_not_one_option() -> None:
     assert _group(summary, route, other)[0] is NA
 
 
+def _heading(*constraints: Constraint) -> CriterionItem:
+    text = "CD19-positive B-ALL, younger than 8 years, with one of the following:"
+    return CriterionItem("inclusion", text, 0, 10, "g1", None, constraints)
+
+
+def test_a_met_heading_is_not_a_met_option() -> None:
+    # "CD19-positive B-ALL with one of the following: 2nd relapse / relapse after HSCT": the
+    # heading fits the patient but no route below it does, so the list is not met
+    heading = _heading(c("disease", disease="B-ALL"), c("antigen", antigen="CD19"))
+    second = CriterionItem("inclusion", "option a", 11, 20, "g1", 0, (SECOND,))
+    post = CriterionItem("inclusion", "option b", 21, 30, "g1", 0, (POST_HSCT,))
+    facts = read_patient(build_profile(), as_of=AS_OF)
+    results = apply_groups([evaluate_item(facts, i) for i in (heading, second, post)])
+    assert [r.verdict for r in results] == [UNKNOWN, NOT_MET, NOT_MET]
+    assert results[0].cautious and "none of the options" in results[0].reason
+    # with a route met, the heading keeps its own verdict
+    route = CriterionItem("inclusion", "refractory disease", 11, 20, "g1", 0, (REFRACTORY,))
+    assert _group(heading, route, post) == (MET, MET, NA)
+
+
+def test_a_heading_age_that_fails_is_shared_by_every_option() -> None:
+    # "younger than 8 years, with one of the following:" for a 9-year-old: a met route does not
+    # make the heading's age "not needed"; it stays a cautious unknown
+    too_old = c("age", max_years=8, max_inclusive=False)
+    route = CriterionItem("inclusion", "refractory disease", 11, 20, "g1", 0, (REFRACTORY,))
+    facts = read_patient(build_profile(), as_of=AS_OF)
+    results = apply_groups(
+        [evaluate_item(facts, i) for i in (_heading(too_old, c("antigen", antigen="CD19")), route)]
+    )
+    assert [r.verdict for r in results] == [UNKNOWN, MET]
+    assert results[0].cautious
+    assert "age under 8 years, but the patient is 9" in results[0].reason
+    assert "CD19" not in results[0].reason  # the part that holds is not named as a doubt
+
+
 def test_group_no_option_met_fails() -> None:
     verdicts = _group(
         item("inclusion", SECOND, group="g1"), item("inclusion", POST_HSCT, group="g1")
