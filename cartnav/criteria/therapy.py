@@ -75,7 +75,9 @@ _WITHIN_RE = re.compile(
     rf"(?<![\w-])(?<!than\s){DURATION}\s+for\s+(?=[a-z])(?!(?:the\s+)?(?:first|last|duration|"
     rf"apheresis|leukapheresis|infusion|collection|enrol\w*|screening|registration))|"
     rf"\bin\s+the\s+{DURATION}\s+(?:preceding|prior|before)|"
-    rf"(?:within|in\s+the\s+(?:last|past|previous)|during\s+the\s+(?:last|past))\s+(?:the\s+)?"
+    # "in the recent 1 month": an English rendering of a Chinese registration (近1个月内)
+    rf"(?:within|in\s+the\s+(?:last|past|previous|recent)|during\s+the\s+(?:last|past|recent))"
+    rf"\s+(?:the\s+)?"
     rf"(?:last\s+|past\s+|previous\s+|prior\s+)?{DURATION}"
     # "less than 4 weeks from the last clinical trial": within 4 weeks of it
     rf"|(?:<|less\s+than|fewer\s+than)\s*{DURATION}\s+(?:from|since|after)\s+(?:the\s+)?(?:last|previous|"
@@ -505,7 +507,9 @@ def _assign_durations(folded: str, found: list[Constraint], timing: Timing) -> l
     return [Constraint(c.type, a, c.span, c.alternative) for c, a in zip(found, attrs, strict=True)]
 
 
-_LIST_JOIN_RE = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|or|and|and/or|/)\s*")
+_JOIN = r"\s*(?:,\s*(?:or\s+|and\s+)?|or|and|and/or|/)\s*"
+# "chemotherapy, targeted therapy, immunotherapy": list items without a token may lie between
+_LIST_JOIN_RE = re.compile(rf"{_JOIN}(?:[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,2}}{_JOIN}){{0,3}}")
 
 
 def _constraint(

@@ -120,6 +120,16 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         True,
     ),
     (
+        "immunotherapy",
+        # named as a class ("prior immunotherapy", "tumor immunotherapy"); a CAR-T or another
+        # named immunotherapy keeps its own token ("CAR-T cell immunotherapy" is car_t)
+        # "Immunotherapy (immunosuppressive drugs)": defined as immunosuppression
+        r"(?<!t[- ]cell\s)(?<!t[- ]cells\s)(?<!car[- ]t\s)immunotherap(?:y|ies)"
+        r"(?!\s*\(\s*immunosuppress)|immune\s+cell\s+therap(?:y|ies)|"
+        r"immunologically\s+mediated\s+therap(?:y|ies)",
+        True,
+    ),
+    (
         "chemotherapy",
         r"cytotoxic\s+chemotherap(?:y|ies)|chemotherap(?:y|ies)|hydroxyurea|hydroxycarbamide|"
         # cytotoxic drugs named alone (cartnav.criteria.drug_names)
@@ -182,6 +192,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "radiotherapy": frozenset({"irra", "radi", "bnct", "boro"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster", "horm"}),
     "immunosuppression": frozenset({"immu", "gvhd", "anti", "thym", "atg"}),
+    "immunotherapy": frozenset({"immu"}),
     "chemotherapy": frozenset(
         {"chem", "hydr", "syst", "neop", "tumo", "canc", *_CHEMO_DRUG_PREFIXES}
     ),
@@ -219,6 +230,7 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
         "immune",
         "immunomodulat",
     ),
+    "immunotherapy": ("immunotherap", "immune cell", "immunologically"),
     "radiotherapy": ("radiotherap", "radiation", "irradiation", "bnct", "boron"),
     "anti_cd20": ("cd20", "rituximab", "obinutuzumab", "ofatumumab"),
 }

@@ -100,7 +100,7 @@ def _therapy_events(profile: Profile) -> list[TherapyEvent]:
     events: list[TherapyEvent] = []
     for event in profile.history:
         if isinstance(event, CarT):
-            tokens = {"car_t", "gene_therapy", "cell_therapy"}
+            tokens = {"car_t", "gene_therapy", "cell_therapy", "immunotherapy"}
             target = (event.target or "").upper().replace("-", "")
             product = (event.product or "").lower()
             if "CD19" in target or any(name in product for name in CD19_PRODUCTS):

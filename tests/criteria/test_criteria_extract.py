@@ -546,7 +546,70 @@ THERAPY = [
         "excluded",
         90,
     ),
+    (
+        "immunotherapy-class",
+        "exclusion",
+        "Previous treatment with any immunotherapy products",
+        "immunotherapy",
+        "excluded",
+        None,
+    ),
+    (
+        "immunotherapy-recent-months",
+        "inclusion",
+        "No history of combined chemotherapy in the recent 1 month and no immunotherapy in the"
+        " recent 3 months;",
+        "immunotherapy",
+        "excluded",
+        90,
+    ),
+    (
+        "chemotherapy-recent-month",
+        "inclusion",
+        "No history of combined chemotherapy in the recent 1 month and no immunotherapy in the"
+        " recent 3 months;",
+        "chemotherapy",
+        "excluded",
+        30,
+    ),
+    (
+        # a window shared by a list whose items without a token lie between the therapies
+        "window-over-untokened-items",
+        "exclusion",
+        "Have received chemotherapy, targeted therapy, immunotherapy, biological therapy, and"
+        " other antitumor drugs within 28 days prior to the first dose of study treatment.",
+        "chemotherapy",
+        "excluded",
+        28,
+    ),
+    (
+        "immunotherapy-naive",
+        "inclusion",
+        "Immunotherapy naïve metastatic/advanced/recurrent NSCLC patients",
+        "immunotherapy",
+        "excluded",
+        None,
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "absent"),
+    [
+        # a CAR-T named as an immunotherapy is the CAR-T (and here the study's own product)
+        ("inclusion", "Patients receive CD19 CAR T-cell immunotherapy", "immunotherapy"),
+        # the parenthesis defines the word: immunosuppression, not immunotherapy
+        (
+            "inclusion",
+            "Subjects who did not receive Chemotherapy, Radiotherapy, Immunotherapy"
+            " (immunosuppressive drugs) within 4 weeks prior to enrollment",
+            "immunotherapy",
+        ),
+    ],
+    ids=["car-t-immunotherapy", "defined-as-immunosuppression"],
+)
+def test_immunotherapy_is_not_read(kind: ItemKind, text: str, absent: str) -> None:
+    check(text, kind, [], absent=(f"prior_therapy:{absent}",))
 
 
 @pytest.mark.parametrize(

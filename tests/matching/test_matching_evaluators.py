@@ -572,3 +572,44 @@ def test_reason_never_quotes_the_profile_id() -> None:
     for _, constraint, kind, _, _ in CASES:
         result = evaluate_constraint(facts, constraint, kind)  # type: ignore[arg-type]
         assert "case-secret-017" not in result.reason
+
+
+@pytest.mark.parametrize(
+    ("therapy", "changes", "cautious", "finding"),
+    [
+        # the history gives the treatment: the unread window may well cover it
+        ("chemotherapy", {}, True, "the history lists reinduction"),
+        # active GVHD is treated with immunosuppressive drugs
+        ("immunosuppression", {"current__active_gvhd": True}, True, "active GVHD"),
+        ("immunosuppression", {"current__gvhd_grade": 2}, True, "active GVHD"),
+        # nothing in the profile speaks of it: a plain unknown for the study team
+        ("immunosuppression", {}, False, "the time window could not be read"),
+        ("steroids", {}, False, "the time window could not be read"),
+    ],
+    ids=["chemo-given", "gvhd-active", "gvhd-graded", "no-gvhd", "steroids-not-listed"],
+)
+def test_a_washout_without_a_window(
+    therapy: str, changes: dict[str, Any], cautious: bool, finding: str
+) -> None:
+    profile = _with(**changes)
+    if "current__gvhd_grade" in changes:
+        profile["current"].pop("active_gvhd")
+    facts = read_patient(build_profile(profile), as_of=AS_OF)
+    constraint = c("prior_therapy", therapy=therapy, requirement="excluded")
+    result = evaluate_constraint(facts, constraint, "exclusion")
+    assert result.verdict is UNKNOWN
+    assert result.cautious is cautious
+    assert finding in result.finding
+
+
+def test_a_car_t_is_an_immunotherapy() -> None:
+    # "no immunotherapy in the last 90 days" and a CAR-T infusion 30 days ago: excluded
+    history = [*BASE_PROFILE["history"], {"type": "car_t", "date": "2026-10-28", "target": "CD19"}]
+    facts = read_patient(build_profile(_with(history=history)), as_of=AS_OF)
+    recent = c("prior_therapy", therapy="immunotherapy", requirement="excluded", within_days=90)
+    assert evaluate_constraint(facts, recent, "exclusion").verdict is MET
+    # without a window it is for the study team, but the CAR-T keeps the trial from "likely"
+    any_time = c("prior_therapy", therapy="immunotherapy", requirement="excluded")
+    result = evaluate_constraint(facts, any_time, "exclusion")
+    assert result.verdict is UNKNOWN and result.cautious
+    assert "CAR-T" in result.finding

@@ -72,6 +72,17 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     if requirement == "allowed":
         return _allowed(facts, therapy, name, since if kind == "inclusion" else None)
     if kind == "exclusion" and therapy in WASHOUTS and within is None and since is None:
+        shown = _shown(facts, therapy)
+        if shown is not None:
+            # the profile gives the treatment (or what needs it): the exclusion may well apply
+            return Evaluation(
+                UNKNOWN,
+                f"recent {name}",
+                f"{shown}, and the time window could not be read, so the study team must judge",
+                HISTORY,
+                (),
+                cautious=True,
+            )
         return Evaluation(
             UNKNOWN,
             f"recent {name}",
@@ -118,6 +129,20 @@ def _doubt(
         recent = [d for d in dated if (facts.as_of - d).days <= within]
         if recent and within - (facts.as_of - max(recent)).days <= SINCE_MARGIN_DAYS:
             return "the time window ends within a month, by the time of treatment on the study"
+    return None
+
+
+def _shown(facts: PatientFacts, therapy: str) -> str | None:
+    """What in the profile says the patient has had (or is on) ``therapy``, if anything."""
+    matches = [e for e in facts.course.therapies if therapy in e.tokens]
+    if matches:
+        return f"the history lists {_label(matches[-1])}"
+    current = facts.profile.current
+    if therapy != "immunosuppression" or current is None:
+        return None
+    gvhd = current.active_gvhd
+    if gvhd or (gvhd is None and (current.gvhd_grade or 0) > 0):
+        return "the profile says active GVHD, which is treated with immunosuppressive drugs"
     return None
 
 
