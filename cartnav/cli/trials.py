@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -13,6 +13,9 @@ from cartnav.domain.trial import Trial
 from cartnav.storage import SearchQuery, TrialStore, open_store
 from cartnav.storage.export import age_years, trial_to_dict
 from cartnav.storage.models import ImportSummary, TrialSummary
+
+if TYPE_CHECKING:
+    from cartnav.criteria.model_backend import ModelClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -198,13 +201,23 @@ def search_command(
     click.echo(f"Source: ClinicalTrials.gov. {CAUTION}")
 
 
-def _criteria_items(trial: Trial) -> list[dict[str, Any]]:
+def _criteria_items(trial: Trial, refiner: ModelClient | None) -> dict[str, Any]:
     from cartnav.criteria import parse_criteria
+    from cartnav.criteria.refine import refine_items
 
-    return [item.to_dict() for item in parse_criteria(trial.eligibility_criteria or "")]
+    items = parse_criteria(trial.eligibility_criteria or "")
+    if refiner is None:
+        return {"criteria": [item.to_dict() for item in items]}
+    refined, report = refine_items(items, refiner)
+    return {
+        "criteria": [item.to_dict() for item in refined],
+        "criteria_refinement": {"model": refiner.config.model, **report.to_dict()},
+    }
 
 
-def _show_dict(store: TrialStore, trial: Trial, with_criteria: bool) -> dict[str, Any]:
+def _show_dict(
+    store: TrialStore, trial: Trial, with_criteria: bool, refiner: ModelClient | None = None
+) -> dict[str, Any]:
     from cartnav.registry.classify import car_targets, is_cell_therapy
 
     out = trial_to_dict(
@@ -214,8 +227,29 @@ def _show_dict(store: TrialStore, trial: Trial, with_criteria: bool) -> dict[str
         car_targets=car_targets(trial),
     )
     if with_criteria:
-        out["criteria"] = _criteria_items(trial)
+        out.update(_criteria_items(trial, refiner))
     return out
+
+
+def _refiner(refine: bool) -> ModelClient | None:
+    """The configured model backend when ``--refine`` asks for it (an error if none is set)."""
+    if not refine:
+        return None
+    from cartnav.criteria.model_backend import (
+        ENV_BASE_URL,
+        ENV_MODEL,
+        ModelBackendError,
+        ModelClient,
+        ModelConfig,
+    )
+
+    config = ModelConfig.from_env()
+    if config is None:
+        raise ModelBackendError(
+            f"--refine needs a model endpoint: set {ENV_BASE_URL} and {ENV_MODEL}"
+            " (an OpenAI-compatible API)"
+        )
+    return ModelClient(config)
 
 
 def _print_trial(data: dict[str, Any]) -> None:
@@ -241,8 +275,20 @@ def _print_trial(data: dict[str, Any]) -> None:
     if "criteria" in data:
         lines.append("  eligibility criteria (parsed):")
         for item in data["criteria"]:
-            kinds = ", ".join(c["type"] for c in item["constraints"])
+            kinds = ", ".join(
+                c["type"] + (" (model)" if c.get("source") == "model" else "")
+                for c in item["constraints"]
+            )
             lines.append(f"    [{item['kind']}] {item['text']}  <{kinds}>")
+        refinement = data.get("criteria_refinement")
+        if refinement:
+            lines.append(
+                f"  model {refinement['model']}: {refinement['refined']} of"
+                f" {refinement['asked']} unread items refined, {refinement['failed']} failed,"
+                f" {refinement['rejected']} readings dropped; a model's reading is for the"
+                " study team to confirm"
+            )
+            lines.extend(f"    model error: {e}" for e in refinement["errors"])
     elif data["eligibility_criteria"]:
         lines.append("  eligibility criteria:")
         lines.extend("    " + line for line in str(data["eligibility_criteria"]).splitlines())
@@ -253,19 +299,37 @@ def _print_trial(data: dict[str, Any]) -> None:
 @trials_group.command("show")
 @click.argument("nct_ids", nargs=-1, required=True)
 @click.option("--criteria", "with_criteria", is_flag=True, help="Add the parsed criteria items.")
+@click.option(
+    "--refine",
+    is_flag=True,
+    help="With --criteria: ask the configured language model ($CARTNAV_LLM_BASE_URL,"
+    " $CARTNAV_LLM_MODEL, $CARTNAV_LLM_API_KEY) about the items the rules leave unknown."
+    " Only criteria text is sent.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON: one object, or a list for several.")
 @database_option
 def show_command(
-    nct_ids: Sequence[str], with_criteria: bool, as_json: bool, database_url: str | None
+    nct_ids: Sequence[str],
+    with_criteria: bool,
+    refine: bool,
+    as_json: bool,
+    database_url: str | None,
 ) -> None:
     """Show stored trials by NCT id."""
-    with open_store(database_url) as store:
-        shown = []
-        for nct_id in nct_ids:
-            trial = store.get_trial(nct_id)
-            if trial is None:
-                raise NotFoundError(f"trial {nct_id!r} is not in the store (import or sync it)")
-            shown.append(_show_dict(store, trial, with_criteria))
+    if refine and not with_criteria:
+        raise click.UsageError("--refine needs --criteria")
+    refiner = _refiner(refine)
+    try:
+        with open_store(database_url) as store:
+            shown = []
+            for nct_id in nct_ids:
+                trial = store.get_trial(nct_id)
+                if trial is None:
+                    raise NotFoundError(f"trial {nct_id!r} is not in the store (import or sync it)")
+                shown.append(_show_dict(store, trial, with_criteria, refiner))
+    finally:
+        if refiner is not None:
+            refiner.close()
     if as_json:
         _echo_json(shown[0] if len(shown) == 1 else shown)
         return

@@ -83,6 +83,20 @@ def with_exception(evaluation: Evaluation, constraint: Constraint, kind: str) ->
     return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
 
 
+def from_model(evaluation: Evaluation, constraint: Constraint, kind: str) -> Evaluation:
+    """A constraint a language model read (``"source": "model"``, cartnav.criteria.refine) may
+    inform, never rule a patient out: one that would stop the patient is a cautious unknown."""
+    if constraint.attrs.get("source") != "model":
+        return evaluation
+    if evaluation.verdict is not (MET if kind == "exclusion" else NOT_MET):
+        return evaluation
+    finding = (
+        f"{evaluation.finding}; a language model read this criterion, so the study team must"
+        " confirm it"
+    )
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
+
+
 def text_names_a_fitting_status(facts: PatientFacts, item: CriterionItem) -> bool:
     """The item's words name a disease status the patient has, or may have (the parser may have
     missed it: "primary refractory or relapsed B-ALL" read as primary refractory only). A missing

@@ -213,12 +213,14 @@ def _careful(
     """A constraint's evaluation read with the item's words (CNS levels, exceptions,
     qualifiers the profile cannot answer)."""
     if cns.is_leveled(constraint, item):
-        return cautions.with_exception(
-            cns.refine(facts, constraint, item, raw), constraint, item.kind
+        leveled = cns.refine(facts, constraint, item, raw)
+        return cautions.from_model(
+            cautions.with_exception(leveled, constraint, item.kind), constraint, item.kind
         )
     evaluation = cautions.with_exception(raw, constraint, item.kind)
     evaluation = cautions.therapy_in_context(evaluation, constraint, item)
-    return cautions.qualified(evaluation, constraint, item)
+    evaluation = cautions.qualified(evaluation, constraint, item)
+    return cautions.from_model(evaluation, constraint, item.kind)
 
 
 def _unit_key(item: CriterionItem, index: int, constraint: Constraint) -> UnitKey:

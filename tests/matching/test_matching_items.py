@@ -439,3 +439,19 @@ def test_reading_the_parser_output_safely(
     assert result.verdict is expected, result.reason
     if expected is UNKNOWN and "infusion" not in criterion.text:
         assert result.cautious  # a failure read cautiously: keeps the trial from "likely"
+
+
+def test_a_model_reading_never_rules_a_patient_out() -> None:
+    # constraints a language model read (cartnav.criteria.refine) inform but never exclude
+    facts = _facts(current={**BASE_PROFILE["current"], "active_gvhd": True, "lansky": 40})
+    gvhd = c("condition", condition="active_gvhd", source="model")
+    excluded = evaluate_item(facts, item("exclusion", gvhd))
+    assert excluded.verdict is UNKNOWN and excluded.cautious
+    assert "language model" in excluded.reason
+    low = c("performance", scale="lansky", op=">=", value=50, source="model")
+    assert evaluate_item(facts, item("inclusion", low)).verdict is UNKNOWN
+    # the rules' own reading of the same words does
+    assert evaluate_item(facts, item("exclusion", GVHD)).verdict is NOT_MET
+    # and a model reading that is met stays met
+    fine = c("performance", scale="lansky", op=">=", value=30, source="model")
+    assert evaluate_item(facts, item("inclusion", fine)).verdict is MET
