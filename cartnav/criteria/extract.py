@@ -51,7 +51,21 @@ def extract_constraints(
         found = []
     if not found:
         return (Constraint("unknown", {}, (0, len(text))),)
-    return tuple(sorted(found, key=lambda c: (c.span[0], c.span[1], c.type)))
+    return _numbered(sorted(found, key=lambda c: (c.span[0], c.span[1], c.type)))
+
+
+def _numbered(found: list[Constraint]) -> tuple[Constraint, ...]:
+    """Alternative ids unique within the item: each extractor numbers its own from 1, and
+    "CD19 or CD22, and LVEF >= 45% or SF >= 28%" is two choices, not one of four."""
+    ids: dict[tuple[str, int], int] = {}
+    out: list[Constraint] = []
+    for c in found:
+        if c.alternative is None:
+            out.append(c)
+            continue
+        new = ids.setdefault((c.type, c.alternative), len(ids) + 1)
+        out.append(c if new == c.alternative else Constraint(c.type, c.attrs, c.span, new))
+    return tuple(out)
 
 
 def _trim(c: Constraint, text: str) -> Constraint:

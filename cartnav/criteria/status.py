@@ -48,7 +48,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "post_hsct",
-        rf"{_RELAPSE}\s+(?:[\w()/]+\s+){{0,4}}?(?:after|post|following)[- ]\s*{_HSCT}|"
+        rf"{_RELAPSE}\s+(?:[\w()/]+\s+){{0,4}}?(?:after|post|following)[-\s]\s*{_HSCT}|"
         # "disease progression within 12 months of autologous HSCT"
         rf"(?:progression|progressed|{_RELAPSE})\s+within\s+\d+\s+(?:months?|days?|weeks?|years?)\s+"
         rf"(?:of|after|following)\s+{_HSCT}|"
@@ -228,6 +228,12 @@ _MRD_POS_RE = re.compile(
 _ANTIGEN_SHARE_RE = re.compile(
     r"\bcd\s?-?\d{1,3}[a-z]?\s*(?:\+|positiv\w*|express\w*)\s*(?:\(\s*)?\S?$"
 )
+# "CD19 expression shown by flow cytometry ... on at least 70% of leukemic blasts": the share of
+# blasts carrying the antigen, further from the antigen's name
+_ANTIGEN_ON_RE = re.compile(
+    r"\b(?:cd\s?-?\d{1,3}[a-z]?|bcma|cll-?1)\s*(?:\+|positiv\w*|express\w*)[^.;]{0,80}?"
+    r"\b(?:on|in)\s+$"
+)
 # blasts as registrations translated from Chinese name them: "primitive / naive lymphocytes",
 # "primordial cells"
 _BLAST_WORDS = (
@@ -317,7 +323,34 @@ def find_status(
         out = [c for c in out if c not in pair]
         out.append(Constraint("disease_status", {"status": "relapsed_or_refractory"}, span))
         out.sort(key=lambda c: c.span)
-    return out
+    return _alternatives(folded, out)
+
+
+# "fail to achieve remission, or with persistent residual disease", "2nd relapse / relapse after
+# HSCT": the words between two statuses that make them routes of one choice
+_ALT_JOIN_RE = re.compile(r"[\s,;()]*(?:or|and/or|/)(?:\s+[a-z-]+){0,3}?[\s(]*")
+
+
+def _alternatives(folded: str, out: list[Constraint]) -> list[Constraint]:
+    """Statuses joined by "or" are alternatives (one ``alternative`` id per run of them)."""
+    if len(out) < 2:
+        return out
+    runs: list[list[int]] = [[0]]
+    for k in range(1, len(out)):
+        a, b = out[k - 1].span, out[k].span
+        if a[1] <= b[0] and _ALT_JOIN_RE.fullmatch(folded, a[1], b[0]):
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    result = list(out)
+    alt = 0
+    for run in runs:
+        if len(run) > 1:
+            alt += 1
+            for k in run:
+                c = out[k]
+                result[k] = Constraint(c.type, c.attrs, c.span, alt)
+    return result
 
 
 def _either_or(folded: str, found: list[tuple[int, int, str, dict[str, Any]]]) -> bool:
@@ -478,6 +511,8 @@ def _blasts(folded: str) -> list[tuple[int, int, str, dict[str, Any]]]:
             continue
         if _ANTIGEN_SHARE_RE.search(folded, max(0, m.start() - 40), m.start() + 1):
             continue  # "CD19 expression >= 30% of blasts": the antigen's share, not a blast count
+        if _ANTIGEN_ON_RE.search(folded, max(0, m.start() - 120), m.start()):
+            continue
         value = clean_value(parse_number(m.group("num")))
         attrs: dict[str, Any] = {"threshold": value, "unit": "pct", "op": op_of(m)}
         out = [(m.start(), m.end(), "active_disease", attrs)]

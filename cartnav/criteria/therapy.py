@@ -589,7 +589,7 @@ def _constraint(
         and since is None
         and re.search(
             r"(?:relapse|recur|progress)\w*\s+(?:[\w()/]+\s+){0,4}?(?:after|post|following|of)"
-            r"[- ]\s*(?:\S+\s+){0,4}$",
+            r"[-\s]\s*(?:\S+\s+){0,4}$",
             folded[max(s_start, start - 60) : start],
         )
     ):

@@ -290,6 +290,59 @@ def test_antigen_alternatives() -> None:
     assert len({c.alternative for c in found if c.type == "antigen"}) == 1
 
 
+def test_alternatives_of_different_kinds_are_separate_choices() -> None:
+    # each extractor numbers its alternatives from 1; within the item they must not merge into
+    # one choice of four ("CD19 or LVEF")
+    found = extract_constraints(
+        "CD19 or CD22 positive disease, and LVEF >= 45% or shortening fraction >= 28%, and"
+        " Karnofsky >= 60 or Lansky >= 60",
+        "inclusion",
+    )
+    by_type: dict[str, set[int | None]] = {}
+    for c in found:
+        by_type.setdefault(c.type, set()).add(c.alternative)
+    assert {t: len(ids) for t, ids in by_type.items()} == {"antigen": 1, "lab": 1, "performance": 1}
+    ids = [next(iter(v)) for v in by_type.values()]
+    assert None not in ids and len(set(ids)) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        ("Primary refractory or relapsed B-ALL", {"primary_refractory", "relapsed"}),
+        (
+            "Fail to achieve remission, or with persistent residual disease after at least 2"
+            " cycles of consolidation",
+            {"refractory", "mrd_positive"},
+        ),
+        (
+            "2nd or greater BM relapse OR any BM relapse after allogeneic SCT",
+            {"second_or_later_relapse", "post_hsct"},
+        ),
+    ],
+    ids=["primary-or-relapsed", "no-cr-or-residual", "second-or-post-hsct"],
+)
+def test_statuses_joined_by_or_are_alternatives(text: str, statuses: set[str]) -> None:
+    found = [c for c in extract_constraints(text, "inclusion") if c.type == "disease_status"]
+    assert {c.attrs["status"] for c in found} == statuses
+    assert len({c.alternative for c in found}) == 1 and found[0].alternative is not None
+
+
+def test_statuses_joined_by_and_are_both_required() -> None:
+    found = extract_constraints("Relapsed B-ALL with MRD >= 0.01%", "inclusion")
+    assert [c.alternative for c in found if c.type == "disease_status"] == [None, None]
+
+
+def test_an_antigen_share_of_blasts_is_not_a_blast_count() -> None:
+    check(
+        "CD19 expression shown by flow cytometry or immunohistochemistry on at least 70% of\n"
+        "             leukemic blasts / lymphoma cells",
+        "inclusion",
+        [("antigen", {"antigen": "CD19", "threshold_pct": 70})],
+        absent=("disease_status",),
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -317,6 +370,12 @@ STATUS = [
         {},
     ),
     ("second", "2nd or greater Bone Marrow (BM) relapse OR.", "second_or_later_relapse", {}),
+    (
+        "post-hsct-line-break",
+        "Relapse or no remission after\n        hematopoietic stem cell transplantation.",
+        "post_hsct",
+        {},
+    ),
     ("second-words", "Second or greater relapse; OR,", "second_or_later_relapse", {}),
     ("ge-2nd", "ALL post ≥ 2nd relapse", "second_or_later_relapse", {}),
     ("two-or-more", "2 or more relapses after CR.", "second_or_later_relapse", {}),
@@ -655,6 +714,10 @@ def test_time_since_transplant() -> None:
         ("inclusion", "Patients voluntarily choose transfusion of anti-CD19 CAR-T cells"),
         ("exclusion", "who may be at high-risk of receiving CAR-NK-CD19 cell treatment"),
         ("inclusion", "Any BM relapse after allogeneic SCT OR"),
+        (
+            "inclusion",
+            "Relapse or no remission after\n        hematopoietic stem cell transplantation",
+        ),
     ],
     ids=[
         "ineligible",
@@ -663,6 +726,7 @@ def test_time_since_transplant() -> None:
         "study-product",
         "study-product-2",
         "status-only",
+        "status-over-a-line-break",
     ],
 )
 def test_not_prior_therapy(kind: ItemKind, text: str) -> None:

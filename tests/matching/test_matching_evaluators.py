@@ -613,3 +613,28 @@ def test_a_car_t_is_an_immunotherapy() -> None:
     result = evaluate_constraint(facts, any_time, "exclusion")
     assert result.verdict is UNKNOWN and result.cautious
     assert "CAR-T" in result.finding
+
+
+@pytest.mark.parametrize(
+    ("condition", "organ", "cautious", "finding"),
+    [
+        ("organ_dysfunction", {"bilirubin_x_uln": 4.0}, True, "bilirubin 4 × ULN"),
+        ("liver_disease", {"alt_x_uln": 6.0}, True, "ALT 6 × ULN"),
+        ("cardiac_disease", {"lvef_pct": 35}, True, "LVEF 35%"),
+        ("organ_dysfunction", {"creatinine_clearance_ml_min": 40}, True, "clearance 40"),
+        # a liver value says nothing about the heart, and normal values say nothing at all
+        ("cardiac_disease", {"bilirubin_x_uln": 4.0}, False, "no field"),
+        ("organ_dysfunction", {"bilirubin_x_uln": 1.0, "lvef_pct": 60}, False, "no field"),
+    ],
+    ids=["bilirubin", "alt", "lvef", "clearance", "other-organ", "normal"],
+)
+def test_organ_conditions_read_the_organ_values(
+    condition: str, organ: dict[str, float], cautious: bool, finding: str
+) -> None:
+    # "Normal liver and kidney function" / "organ failure": never decided by a value, but a
+    # value well outside the limits keeps the trial from "likely"
+    facts = read_patient(build_profile(_with(current__organ=organ)), as_of=AS_OF)
+    for kind in ("inclusion", "exclusion"):
+        result = evaluate_constraint(facts, c("condition", condition=condition), kind)  # type: ignore[arg-type]
+        assert result.verdict is UNKNOWN and result.cautious is cautious
+        assert finding in result.finding

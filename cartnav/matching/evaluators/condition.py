@@ -1,7 +1,9 @@
 """``condition`` constraints: GVHD, infections, pregnancy, CNS disease, other cancers, ...
 
 Each reads one profile field; a field the profile leaves empty gives unknown. Conditions the
-profile has no field for (autoimmune disease, heart disease, seizures, allergies) stay unknown.
+profile has no field for (autoimmune disease, heart disease, seizures, allergies) stay unknown;
+organ conditions are a cautious unknown when the organ values are well outside the usual limits
+(:mod:`cartnav.matching.evaluators.organ_signs`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Callable
 
 from cartnav.domain.criterion import Constraint, ItemKind
 from cartnav.domain.verdict import Verdict
+from cartnav.matching.evaluators import organ_signs
 from cartnav.matching.patient_facts import PatientFacts
 from cartnav.matching.results import Evaluation
 
@@ -290,4 +293,5 @@ _READERS: dict[str, Callable[[PatientFacts], Finding]] = {
     "second_malignancy": _other_malignancy,
     "down_syndrome": _down,
     "ph_positive": _ph,
+    **organ_signs.READERS,
 }
