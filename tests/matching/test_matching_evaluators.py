@@ -183,29 +183,6 @@ CASES: list[tuple[str, Constraint, str, dict[str, Any], Verdict]] = [
         "mrd-missing",
         c("disease_status", status="mrd_positive", threshold=0.0001),
         "inclusion",
-        _without("current.mrd", "current.marrow_blasts_pct"),
-        UNKNOWN,
-    ),
-    (
-        # no MRD given, but 30% marrow blasts: far above any MRD level up to 1%
-        "mrd-from-morphology",
-        c("disease_status", status="mrd_positive", threshold=0.001, op=">"),
-        "inclusion",
-        _without("current.mrd"),
-        MET,
-    ),
-    (
-        # ... but blasts never decide an MRD level above 1%, nor "MRD below"
-        "mrd-high-level-from-morphology",
-        c("disease_status", status="mrd_positive", threshold=0.05, op=">="),
-        "inclusion",
-        _without("current.mrd"),
-        UNKNOWN,
-    ),
-    (
-        "mrd-below-from-morphology",
-        c("disease_status", status="mrd_positive", threshold=0.0001, op="<"),
-        "inclusion",
         _without("current.mrd"),
         UNKNOWN,
     ),

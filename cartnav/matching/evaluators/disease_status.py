@@ -136,10 +136,6 @@ _READERS: dict[str, Callable[[PatientFacts], Finding]] = {
 }
 
 
-MORPHOLOGIC_BLASTS = 5.0  # % marrow blasts: disease seen under the microscope (a relapse)
-MRD_BELOW_MORPHOLOGY = 0.01  # MRD levels up to 1% are met by morphologic disease
-
-
 def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluation:
     threshold = number(constraint.attrs.get("threshold"))
     if threshold is not None and constraint.attrs.get("unit") == "pct":
@@ -151,20 +147,6 @@ def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluatio
     mrd = current.mrd if current else None
     field = "current.mrd"
     if mrd is None:
-        blasts = current.marrow_blasts_pct if current else None
-        if (
-            blasts is not None
-            and blasts >= MORPHOLOGIC_BLASTS
-            and op in (">=", ">")
-            and (threshold is None or threshold <= MRD_BELOW_MORPHOLOGY)
-        ):
-            # "MRD > 0.1%" with 30% marrow blasts: disease seen under the microscope is far
-            # above any MRD level up to 1%
-            finding = (
-                f"the profile gives no MRD but {fmt(blasts)}% marrow blasts, disease far above"
-                " that level"
-            )
-            return Evaluation(MET, subject, finding, ("current.marrow_blasts_pct",))
         return Evaluation(UNKNOWN, subject, "the profile does not give MRD", (field,), (field,))
     ok = holds(mrd, op, threshold) if threshold is not None else mrd > 0
     return Evaluation(
