@@ -8,7 +8,9 @@ Run from the repository root::
     .venv/bin/python bench/criteria_eval.py --json     # figures as JSON
 
 The gold items live in ``tests/criteria/annotated/criteria_items.jsonl`` (see
-``docs/criteria-annotation.md``). Each item's text goes through
+``docs/criteria-annotation.md``); development rounds drawn from the registry's mixed studies
+after that set was closed (to keep its CAR-T majority) are in ``criteria_items_registry.jsonl``
+beside it (score them with ``--annotated``). Each item's text goes through
 ``extract_constraints(text, kind)``; predicted constraints are matched one-to-one to gold ones
 of the same type on the type's key fields (``KEY_FIELDS``). ``unknown`` constraints are not
 scored. Split recall: for every legacy-XML record (complete registry criteria), the share of
@@ -35,6 +37,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATED = REPO / "tests" / "criteria" / "annotated" / "criteria_items.jsonl"
+REGISTRY_ROUNDS = ANNOTATED.with_name("criteria_items_registry.jsonl")
 DEFAULT_SHARED = Path(os.environ.get("CARTNAV_SHARED_DIR", REPO.parent / "shared"))
 
 KEY_FIELDS: dict[str, tuple[str, ...]] = {

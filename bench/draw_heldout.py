@@ -28,7 +28,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from criteria_eval import ANNOTATED, DEFAULT_SHARED, load_items, load_source_texts  # noqa: E402
+from criteria_eval import (  # noqa: E402
+    ANNOTATED,
+    DEFAULT_SHARED,
+    REGISTRY_ROUNDS,
+    load_items,
+    load_source_texts,
+)
 
 from cartnav.criteria import parse_criteria  # noqa: E402
 
@@ -44,8 +50,8 @@ def _fold(text: str) -> str:
 
 
 def annotated_texts() -> set[str]:
-    """Folded texts of every item already annotated (main set and held-out files)."""
-    paths = [ANNOTATED, *sorted(HELDOUT_DIR.glob("*.jsonl"))]
+    """Folded texts of every item already annotated (main set, registry rounds, held-out files)."""
+    paths = [ANNOTATED, REGISTRY_ROUNDS, *sorted(HELDOUT_DIR.glob("*.jsonl"))]
     return {_fold(item["text"]) for path in paths for item in load_items(path)}
 
 

@@ -50,10 +50,16 @@ _SKIP_CONTEXT_RE = re.compile(
 _SKIP_CONTEXT_RE = with_first_chars(_SKIP_CONTEXT_RE)  # same matches, quicker scan
 _OTHER_UNIT_RE = re.compile(r"\s*(?:kg|g\b|%|mg|cm|m2|m\b|/|x\b|times|cells|days?|weeks?|hours?)")
 _INTERVAL_AFTER_RE = re.compile(
-    r"\s*(?:between|since|after|before|prior\s+to|following|from\s+(?:the\s+)?(?:last|end|date|"
+    r"\s*(?:between|since|after|before|prior\s+to|following|post\b|from\s+(?:the\s+)?(?:last|end|date|"
     r"diagnosis|transplant|completion))\b"
 )
 _REPRODUCTIVE_RE = re.compile(r"menopaus|menarche|amenorrh|wocbp|reproductive\s+potential")
+# the person a number of years describes: "patients must be", "subjects"
+_WHO_BEFORE_RE = re.compile(
+    r"\b(?:patients?|subjects?|participants?|persons?|individuals?|children|adults?|men|women|"
+    r"males?|females?)\s+(?:(?:must|should|shall|will)\s+be\s+|(?:are|is)\s+|aged?\s+)?$"
+)
+_YEARS_IN_RE = re.compile(r"\d\s*(?:years?|yrs?)\b")
 _AND_RE = re.compile(r"\s*,?\s*(?:and|but)?\s*")
 _AGE_RIGHT_BEFORE_RE = re.compile(r"\bage[sd]?\s*:?\s*$")
 _SPECIAL_RE = re.compile(rf"\bage\s+(?P<a>{NUM})\b.{{0,80}}?\bto\s+age\s+(?P<b>{NUM})\b", re.S)
@@ -76,6 +82,8 @@ def _has_cue(folded: str, start: int, end: int, old: str | None, item_start: boo
     window = folded[max(0, start - 35) : start]
     if _AGE_CUE_RE.search(window):
         return True
+    if _WHO_BEFORE_RE.search(window) and _YEARS_IN_RE.search(folded, start, end):
+        return True  # "Patients must be >= 18 years"
     return item_start
 
 

@@ -60,7 +60,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"fungal|or|and|/),?\s+){0,5}infections?|\bacute\s+(?:[\w-]+\s+){0,2}?infections?|"
         r"\bsepsis\b|\bseptic\b|bacter(?:a)?emia|fung(?:a)?emia",
     ),
-    ("pregnancy", r"pregnan(?:t|cy)"),
+    # a pregnancy test named by its hormone: "negative serum or urine HCG test"
+    ("pregnancy", r"pregnan(?:t|cy)|(?:(?:β|beta)[- ]?)?\bh?cg\b(?=\s+(?:pregnancy\s+)?test)"),
     (
         "breastfeeding",
         r"breast[- ]?feed\w*|lactat\w+|(?<=or\s)nursing|"
@@ -88,7 +89,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         "other_malignancy",
         r"(?:other|another|second|secondary|prior|previous|history\s+of|concurrent|concomitant|"
         r"additional|coexisting|active)\s+(?:[\w-]+\s+){0,3}?(?:malignan\w+|cancers?|tumou?rs?|"
-        r"neoplasms?)|\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+history",
+        r"neoplasms?)|\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+history|"
+        # "malignant tumor within 5 years, with the exception of ...": an earlier cancer
+        r"\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+(?:within|in\s+the\s+(?:past|last|previous))\s+"
+        r"(?:\d+|one|two|three|five)\s+years?",
     ),
     (
         "autoimmune_disease",
@@ -131,7 +135,8 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "immunodeficiency",
-        r"(?<!human\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|immunodeficient|"
+        r"(?<!human\s)(?<!acquired\s)immuno-?deficienc\w*(?!\s+virus)|immune\s+deficiency|"
+        r"immunodeficient|"
         r"immuno-?compromised",
     ),
     (
@@ -180,7 +185,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"neurolog\w*\s+(?:disorders?|diseases?|conditions?)|encephalopath(?:y|ies)|"
         r"central\s+nervous\s+system\s+(?:diseases|disorders?)|"
         r"(?:disease|disorder)s?\s+(?:in|of)\s+(?:the\s+)?central\s+nervous\s+system|"
-        r"(?:peripheral\s+)?neuropath(?:y|ies)|\bstrokes?\b|cerebrovascular\s+(?:accident|disease|"
+        r"(?:peripheral\s+)?neuropath(?:y|ies)|\bstrokes?\b|(?:cerebrovascular|cerebral\s+vascular)\s+(?:accident|disease|"
         r"ischa?emia|events?)|\bmigraines?\b|dementia|parkinson'?s?\s+disease|"
         r"multiple\s+sclerosis|myasthenia|encephalitis|aphasia|"
         r"cerebellar\s+(?:disease|dysfunction|disorder)|\bcns\s+disorders?|"
@@ -198,7 +203,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "gvhd": frozenset({"graf", "gvhd"}),
     "uncontrolled_infection": frozenset({"infe"}),
     "active_infection": frozenset({"infe"} | {"seps", "sept", "bact", "fung"}),
-    "pregnancy": frozenset({"preg", "nonp"}),
+    "pregnancy": frozenset({"preg", "nonp", "hcg"}),
     "breastfeeding": frozenset({"brea", "lact", "nurs"}),
     "cns3": frozenset({"cns"}),
     "active_cns_disease": frozenset({"cns", "nerv", "brai"}),
@@ -254,6 +259,9 @@ _CONSENT_RE = with_first_chars(
         r"(?:written\s+)?(?:icf|consent)|\bicf\b|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:comply|"
         r"participate|sign|follow|undergo|accept)|able\s+to\s+(?:comply|understand\s+and\s+sign)|(?:ability|able)\s+to\s+understand\b|"
         r"comply\s+with|complying\s+with|contracept\w+|incapacitated|legally\s+incompetent|"
+        r"legal\s+incapacity|(?:limited|restricted)\s+legal\s+capacity|"
+        # "ability to cooperate", "interfere with cooperation" (not a "cooperative group")
+        r"\bcooperat(?:e|ion)\b(?!\s+(?:group|(?:for|with)\s+(?:pfts?|pulmonary|lung|the\s+test)))|"
         r"able\s+to\s+(?:come|attend)\s+(?:to\s+)?(?:the\s+)?(?:study|clinic|hospital|site)|birth\s+control|agree\w*\s+to\s+(?:\w+\s+)?use\b|volunteer\w*|\bconsent\b|"
         r"refus\w*\s+to\s+(?:join|participate|enrol+|sign)|remain\s+abstinent|\bcondoms?\b|"
         r"(?:able\s+and\s+willing|willing\s+and\s+able)\s+to\s+(?:complete|comply|participate|attend)|"
@@ -328,8 +336,10 @@ def find_conditions(
             )
             if label == "pregnancy" and "test" in folded[end : end + 8]:
                 negated = "negativ" in folded[max(0, start - 25) : end + 80] or negated
-                if not negated:
-                    continue
+                if not negated and not _POSITIVE_BEFORE_RE.search(
+                    folded, max(0, start - 25), start
+                ):
+                    continue  # "a pregnancy test is required": a procedure, not a fact
             seen.add(label)
             out.append(
                 Constraint("condition", {"condition": label, "negated": negated}, (start, end))
@@ -470,7 +480,8 @@ _ORGAN_WORDS = (
 _ORGAN_JOIN = r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*"
 _ADEQUATE_ORGANS_RE = re.compile(
     r"\b(?:adequate|normal|sufficient|satisfactory|appropriate)\s+(?:(?:[\w-]+\s+){0,4}?"
-    rf"(?:major\s+|vital\s+|end[- ])?organ|{_ORGAN_WORDS}(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*)\s+"
+    rf"(?:major\s+|vital\s+|end[- ])?organ(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*|"
+    rf"{_ORGAN_WORDS}(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*)\s+"
     r"functions?\b|"
     # "essential normal function of major organs"
     r"\b(?:adequate|normal|sufficient|satisfactory|appropriate)\s+functions?\s+of\s+(?:the\s+)?"
@@ -599,11 +610,17 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
         and _LIVER_BEFORE_RE.search(folded, max(0, start - 120), start)
     ):
         return None  # "unstable liver disease (ascites, encephalopathy, ...)": the liver's
+    if name == "cns_involvement" and _DISEASE_WITH_RE.search(before):
+        return None  # "any autoimmune disease with CNS involvement": that disease's, not leukemia's
     if name == "active_infection" and _SCREEN_FOR_RE.search(folded, max(0, start - 70), start):
         return None  # "a PCR test ... to screen for acute infection": what a test looks for
     return name
 
 
+_POSITIVE_BEFORE_RE = re.compile(r"\bpositive\s+(?:serum\s+|urine\s+)?$")
+_DISEASE_WITH_RE = re.compile(
+    r"\b(?:autoimmune|inflammatory)\s+(?:diseases?|disorders?)\s+with\s+$"
+)
 _LIVER_BEFORE_RE = re.compile(r"\b(?:liver|hepatic|cirrho\w*)\b")
 _SCREEN_FOR_RE = re.compile(r"\b(?:screen|test|look)(?:s|ed|ing)?\s+for\s+(?:[\w-]+\s+){0,7}$")
 
@@ -612,7 +629,8 @@ _SCREEN_FOR_RE = re.compile(r"\b(?:screen|test|look)(?:s|ed|ing)?\s+for\s+(?:[\w
 # decides whether the costly alternation runs at all.
 _CONSENT_KEYS_RE = re.compile(
     "consent|assent|icf|willing|able to|ability to|can undergo|comply|contracep|birth control|"
-    "agree|volunteer|complian|incapacitated|incompetent|refus|abstinent|condom|read or write|"
+    "agree|volunteer|complian|incapacitated|incapacity|legal capacity|incompetent|refus|abstinent|"
+    "condom|read or write|cooperat|"
     "read and write"
 )
 _LOGISTICS_KEYS = (

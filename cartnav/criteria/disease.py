@@ -162,10 +162,16 @@ _B_CONTEXT_RE = re.compile(
 )
 _CD19_BEFORE_RE = re.compile(r"cd19\s*(?:\+|-?positive|-?pos)\s*$")
 _SURVIVAL_IN_RE = re.compile(r"(?:survival|life\s+expectancy)\b[^.;,]{0,45}\bin\s+$")
-_CONTEXT_FOR_RE = re.compile(
+_CONTEXT_FOR = (
     r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?|(?:was|were|been)\s+(?:used|given|"
-    r"administered))\s+for\s+(?:the\s+treatment\s+of\s+)?(?:patients?\s+with\s+)?"
-    r"(?:ph\+?\s*|philadelphia[\w\s+()-]{0,30}?\s)?$"
+    r"administered))\s+for\s+(?:(?:the\s+)?treatment\s+of\s+)?(?:patients?\s+with\s+)?"
+)
+_CONTEXT_FOR_RE = re.compile(rf"{_CONTEXT_FOR}(?:ph\+?\s*|philadelphia[\w\s+()-]{{0,30}}?\s)?$")
+# in an exclusion item, "prior therapy for advanced/metastatic NSCLC" excludes the therapy, not
+# the disease (in an inclusion item "prior treatment for metastatic NSCLC" also says the disease)
+_STAGED_FOR_RE = re.compile(
+    rf"{_CONTEXT_FOR}(?:(?:(?:locally\s+)?advanced|metastatic|recurrent|unresectable|relapsed|"
+    r"refractory)(?:\s*(?:/|,|or|and)\s*|\s+))+$"
 )
 
 
@@ -205,7 +211,11 @@ def _shouting(text: str, start: int, end: int) -> bool:
 
 
 def find_disease(
-    text: str, folded: str, exceptions: list[tuple[int, int, int]], words: set[str]
+    text: str,
+    folded: str,
+    exceptions: list[tuple[int, int, int]],
+    words: set[str],
+    kind: str = "inclusion",
 ) -> list[Constraint]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str]] = []
@@ -249,7 +259,12 @@ def find_disease(
         # "estimated survival time is more than 3 months in multiple myeloma": whose survival
         found = [f for f in found if not _SURVIVAL_IN_RE.search(folded, max(0, f[0] - 60), f[0])]
     if found and " for " in folded:  # "TKIs for Ph+ ALL": the disease only says what it is for
-        found = [f for f in found if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])]
+        found = [
+            f
+            for f in found
+            if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])
+            and not (kind == "exclusion" and _STAGED_FOR_RE.search(folded, max(0, f[0] - 90), f[0]))
+        ]
     if found and ":" in folded and "for" in folded:
         # "only for B-ALL:", "For patients with lymphoma:": a heading saying whom the items
         # below it concern

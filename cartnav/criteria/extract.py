@@ -22,6 +22,7 @@ from cartnav.criteria.performance import find_performance
 from cartnav.criteria.status import find_status
 from cartnav.criteria.text import fold
 from cartnav.criteria.therapy import find_therapy
+from cartnav.criteria.therapy_terms import KINASE_CLASS
 from cartnav.domain.criterion import Constraint, ItemKind
 
 _NOT_FACTS = ("consent", "logistics", "unknown")
@@ -32,6 +33,7 @@ _CONSENT_AFTER_RE = re.compile(
     r"(?:ability|able|capable|willing)\s+to\s+(?:give|provide|sign|understand)"
 )
 _DIGIT_RE = re.compile(r"\d")
+_KINASE_CLASS_RE = re.compile(KINASE_CLASS)
 _AGE_OF_LIMIT_RE = re.compile(
     r"\s*(?:old|of\s+age)?\s*:\s*(?:maximum\s+|minimum\s+|max\.?\s+|min\.?\s+)?(?:serum\s+)?"
     r"(?:creatinine|bilirubin|alt|ast|platelets?|hemoglobin|anc|gfr|crcl)"
@@ -96,7 +98,7 @@ def _extract(text: str, kind: ItemKind, folded: str | None = None) -> list[Const
     if digits and (not gates.AGE.isdisjoint(words) or "岁" in folded):
         found += find_age(folded)
     if not gates.DISEASE.isdisjoint(words) or "small cell" in folded:
-        found += find_disease(text, folded, exceptions, words)
+        found += find_disease(text, folded, exceptions, words, kind)
     if not gates.ANTIGEN.isdisjoint(words):
         found += find_antigen(folded)
     statuses = (
@@ -241,10 +243,14 @@ def _therapy_words(folded: str, words: set[str]) -> bool:
     """Rarer therapy phrasings whose leading words are too common for the prefix gate."""
     if "tinib" in folded:  # kinase inhibitors by name ("alectinib", "osimertinib")
         return True
+    if "inhibitor" in folded and (_KINASE_CLASS_RE.search(folded) or "interleukin" in folded):
+        return True  # "VEGFR inhibitor", "interleukin-1 inhibitor"
     if "syst" in words and ("systemic therap" in folded or "systemic treatment" in folded):
         return True
     if "anti" in words and ("neoplast" in folded or "tumo" in folded or "cancer" in folded):
         return True  # "antitumour therapy", "antineoplastic agents"
+    if "canc" in words and ("cancer therap" in folded or "cancer treatment" in folded):
+        return True  # "any cancer treatment within 2 weeks"
     return ("line" in words or "regi" in words) and (
         "lines" in folded or "line of" in folded or "regimen" in folded
     )

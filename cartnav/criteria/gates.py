@@ -188,6 +188,25 @@ THERAPY = CHEMO_DRUG_PREFIXES | frozenset(
         "dli",
         "dono",
         "inve",
+        "cicl",
+        "tacr",
+        "siro",
+        "rapa",
+        "vocl",
+        "myco",
+        "azat",
+        "lefl",
+        "calc",
+        "etan",
+        "infl",
+        "adal",
+        "tnf",
+        "anak",
+        "cana",
+        "il",
+        "unap",
+        "unli",
+        "expe",
         "clin",
         "radi",
         "irra",
@@ -252,6 +271,8 @@ LABS = frozenset(
         "oxim",
         "sat",
         "inr",
+        "inte",
+        "part",
         "ptt",
         "aptt",
         "thro",
@@ -283,6 +304,7 @@ LABS = frozenset(
 )
 CONDITIONS = frozenset(
     {
+        "hcg",
         "lept",
         "nonp",
         "pugh",
@@ -407,7 +429,7 @@ CONDITIONS = frozenset(
 )
 CONSENT = frozenset(
     {"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu", "abil"}
-    | {"inca", "lega", "able", "refu", "abst", "cond", "read"}
+    | {"inca", "lega", "able", "refu", "abst", "cond", "read", "coop"}
 )
 LOGISTICS = frozenset(
     {

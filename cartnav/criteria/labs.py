@@ -49,8 +49,8 @@ _ANALYTES: list[tuple[str, str]] = [
         r"(?:left\s+ventricular\s+)?shortening\s+fraction|fractional\s+shortening|\blvsf\b|\bsf\b",
     ),
     ("spo2", r"\bspo2\b|\bsao2\b|oxygen\s+saturation|pulse\s+ox(?:imetry|ygenation)|o2\s+sat\w*"),
-    ("inr", r"\binr\b"),
-    ("aptt", r"\ba?ptt\b|partial\s+thromboplastin\s+time"),
+    ("inr", r"\binr\b|international\s+(?:normali[sz]ed|standardi[sz]ed)\s+ratio(?:\s*\(inr\))?"),
+    ("aptt", r"\ba?ptt\b|partial\s+thromb(?:oplastin|oplastic|in)\s+time(?:\s*\(a?ptt\))?"),
     (
         "pt",
         r"prothrombin\s+time(?!\s*\(?\s*(?:inr|international))|\bpt\b(?=\s*(?:and|/|,|\(|≤|≥|<|>))",
@@ -83,8 +83,8 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "lvef": frozenset({"ef", "ejec", "lvef"}),
     "shortening_fraction": frozenset({"frac", "lvsf", "sf", "shor"}),
     "spo2": frozenset({"oxyg", "puls", "sao", "sat", "spo"}),
-    "inr": frozenset({"inr"}),
-    "aptt": frozenset({"aptt", "ptt"}),
+    "inr": frozenset({"inr", "inte"}),
+    "aptt": frozenset({"aptt", "ptt", "part"}),
     "pt": frozenset({"prot", "pt"}),
     "platelets": frozenset({"plat", "plt"}),
     "anc": frozenset({"abso", "anc", "neut"}),
@@ -136,7 +136,7 @@ def _mentions(text: str, folded: str, words: set[str]) -> list[_Mention]:
 
 _JOINER_RE = re.compile(
     r"[\s,/&()\-]*(?:(?:and|or|and/or)\b[\s,/&()\-]*)?"
-    r"(?:(?:the|serum|calculated|measured|estimated|radioisotope|radionuclide)\s+)*"
+    r"(?:(?:the|serum|calculated|measured|estimated|radioisotope|radionuclide|activated)\s+)*"
 )
 _UNITS: list[tuple[str, str]] = [
     ("pct", r"%|percent"),

@@ -104,15 +104,22 @@ def find_performance(folded: str) -> list[Constraint]:
         stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(folded)
         stop = min(stop, value_from + 70)
         found = _value(folded, scale, value_from, stop)
+        span_start = m.start()
         if found is None and scale == "ecog":
             before = _RANGE_BEFORE_RE.search(folded, max(0, m.start() - 70), m.start())
             if before is not None:
                 found = ("<=", int(before.group("b")), m.end())
+            else:  # "Performance status 0-2 (ECOG)", "... of 0 or 1 on the ECOG scale"
+                ps = folded.rfind("performance status", clause_start, m.start())
+                if ps >= 0:
+                    value = _value(folded, scale, ps + len("performance status"), m.start())
+                    if value is not None:
+                        found, span_start = (value[0], value[1], m.end()), ps
         if ages is None and found is not None:
             tail = _AGE_TAIL_RE.match(folded, found[2])
             if tail is not None:
                 ages = f"{op_of(tail)}{clean_value(parse_number(tail.group('num')))}"
-        rows.append({"scale": scale, "ages": ages, "found": found, "span": (m.start(), m.end())})
+        rows.append({"scale": scale, "ages": ages, "found": found, "span": (span_start, m.end())})
     # a scale without its own value shares the next one's ("Karnofsky (...) or Lansky (...) >= 50")
     for i in range(len(rows) - 2, -1, -1):
         if rows[i]["found"] is None and rows[i + 1]["found"] is not None:

@@ -103,6 +103,11 @@ _TOXICITY_OF_RE = re.compile(
     r"toxicit\w*\s+(?:of|from|due\s+to|related\s+to|caused\s+by)\s+(?:the\s+|any\s+)?"
     r"(?:previous|prior|preceding|earlier)?\s*$"
 )
+_CAUSED_BY_RE = re.compile(
+    r"\b(?:caused\s+by|due\s+to|related\s+to|attributed\s+to|resulting\s+from|from)\s+"
+    r"(?:the\s+|any\s+)?(?:previous|prior|preceding|earlier)?\s*$"
+)
+_HARM_RE = re.compile(r"toxicit|adverse\s+(?:event|reaction|effect)|side[- ]effect|\baes?\b")
 _STUDY_CHEMO_RE = re.compile(
     r"(?:conditioning|lympho-?\s*deplet\w*|lymphodepletion|preparative|bridging)\s+(?:\w+\s+)?$"
 )
@@ -124,9 +129,13 @@ _SINCE_REMISSION_RE = re.compile(
 _ELIGIBLE_IF_RE = re.compile(r"\beligible\s+(?:only\s+)?(?:if|provided|when)\b")
 _INCL_STRICT_CUE_RE = re.compile(
     r"\b(?:intoleran\w+\s+(?:to|of)|failed|fail(?:ure|ed)?\s+(?:of|to\s+respond\s+to)|"
-    r"refractory\s+to|resistant\s+to|treated\s+with|received|receiving|exposed\s+to|"
-    # "prior treatment with ibrutinib"
-    r"(?:prior|previous)\s+(?:treatment|therapy|exposure)\s+(?:with|to)\s+(?:an?\s+)?$|"
+    r"refractory\s+to|resistant\s+to|treated\s+with|received|receiving|using|exposed\s+to|"
+    # "prior treatment with ibrutinib", "prior treatment with EGFR TKI"
+    r"(?:prior|previous)\s+(?:treatment|therapy|exposure)\s+(?:with|to)\s+(?:an?\s+)?"
+    r"(?:[a-z0-9]+(?:-[a-z0-9]+)?\s+)?$|"
+    # "previous drug treatment consisted of a platinum-based chemotherapy"
+    r"(?:prior|previous)\s+(?:[\w-]+\s+)?(?:treatments?|therap(?:y|ies))\s+"
+    r"(?:consisted\s+of|consisting\s+of|included)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$|"
     r"after\s+(?:\w+\s+){0,2}?(?:including|with)|"
     # "at least 2 treatment regimens (one of them including rituximab)"
     r"(?:them|which)\s+including|"
@@ -282,7 +291,8 @@ def find_therapy(
         "neoplast" in folded or "tumo" in folded or "cancer" in folded
     ):
         active = sorted([*active, _CHEMO_INDEX])
-    if _TKI_INDEX not in active and "tinib" in folded:  # any "-tinib" drug name
+    if _TKI_INDEX not in active and ("tinib" in folded or "inhibitor" in folded):
+        # any "-tinib" drug name, a kinase inhibitor named by its target
         active = sorted([*active, _TKI_INDEX])
     for index in active:
         name, rx, strict, _keys = _COMPILED[index]
@@ -528,7 +538,9 @@ def _constraint(
     after = folded[end : min(s_end, end + 40)]
     if _STUDY_BEFORE_RE.search(before) and _STUDY_AFTER_RE.match(after):
         return None  # the study's own infusion, not a prior therapy
-    if _TOXICITY_OF_RE.search(before[-40:]):
+    if _TOXICITY_OF_RE.search(before[-40:]) or (
+        _CAUSED_BY_RE.search(before[-40:]) and _HARM_RE.search(before)
+    ):  # "toxicities (CTCAE grade > 2) caused by previous anticancer therapy"
         return None  # "toxicity of previous anti-tumour therapy has not resolved": recovery
     if name == "chemotherapy" and _STUDY_CHEMO_RE.search(before[-30:]):
         return None  # "conditioning / lymphodepleting chemotherapy": the study's own regimen
@@ -642,7 +654,8 @@ _WITH_TOXICITY_RE = re.compile(
 )
 _LEADING_RE = re.compile(
     r"[\s*:\-]*(?:(?:any|other|prior|previous|recent|current|concurrent|ongoing|active|salvage|systemic|"
-    r"intrathecal|the)\s+)*"
+    r"intrathecal|the|ipsilateral|contralateral|chest|thoracic|mediastinal|cranial|craniospinal|"
+    r"whole[-\s]brain|pelvic|abdominal|localized|local|palliative|extensive|high[-\s]dose)\s+)*"
 )
 
 

@@ -20,6 +20,19 @@ _STEM = (
     r"(?:hematopoietic\s+|haematopoietic\s+|haemopoietic\s+|hemopoietic\s+)?"
     r"(?:stem\s+cells?\s+|bone\s+marrow\s+|cell\s+|progenitor\s+cell\s+)?"
 )
+# immunosuppressants (calcineurin and mTOR inhibitors of GVHD regimens, antimetabolites of
+# autoimmune care, TNF blockers) named alone
+_IMMUNOSUPPRESSANTS = (
+    r"\bc[iy]closporin[e]?\b|\btacrolimus\b|\bsirolimus\b|\brapamycin\b|\bvoclosporin\b|"
+    r"\bmycophenol\w*|\bazathioprine\b|\bleflunomide\b|calcineurin\s+inhibitors?|"
+    r"\banakinra\b|\bcanakinumab\b|(?:interleukin|\bil)-?\s*1\s*(?:\(il-?1\)\s*)?inhibitors?|"
+    r"\betanercept\b|\binfliximab\b|\badalimumab\b|\btnf[-\s]?(?:alpha|α)?\s*(?:inhibitors?|blockers?)"
+)
+# kinase inhibitors named by their target; the text also needs the word "inhibitor"
+KINASE_CLASS = (
+    r"\b(?:v?egfr(?:-?\d)?|alk|ros-?1|jak|flt-?3|bcr-?abl|(?:multi-?\s*)?kinase)"
+    r"[-\s]+inhibitors?\b"
+)
 _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or explicit cue)
     (
         "car_t",
@@ -78,7 +91,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         "tki",
         # the "-tinib" stem; Bruton's tyrosine kinase (BTK) inhibitors are kinase inhibitors too
         r"tyrosine\s+kinase\s+inhibitors?|\btkis?\b|\b[a-z]{3,}tinib\b|\bbtk\s*inhibitors?|"
-        r"bruton'?s?\s+(?:tyrosine\s+)?kinase\s+inhibitors?",
+        r"bruton'?s?\s+(?:tyrosine\s+)?kinase\s+inhibitors?|"
+        # a kinase inhibitor named by its target ("VEGFR inhibitor", "EGFR-TKI" above)
+        rf"{KINASE_CLASS}",
         True,
     ),
     ("donor_lymphocyte_infusion", r"donor\s+lymphocyte\s+infusions?(?:\s*\(dli\))?|\bdli\b", True),
@@ -88,7 +103,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         r"(?:other|another)\s+(?:interventional\s+|therapeutic\s+|drug\s+|pharmaceutical\s+)?clinical\s+"
         r"(?:trials?|stud(?:y|ies))|(?:last|previous|prior)\s+clinical\s+(?:trials?|stud(?:y|ies))|"
         r"(?:other|another)\s+(?:interventional|therapeutic)\s+"
-        r"(?:trials?|stud(?:y|ies))",
+        r"(?:trials?|stud(?:y|ies))|"
+        r"(?:unapproved|unlicensed|experimental)\s+(?:drugs?|agents?|medications?|therap\w+|"
+        r"treatments?)",
         True,
     ),
     (
@@ -116,7 +133,9 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         r"(?:the\s+treatment\s+of\s+)?(?:gvhd|graft[- ]+(?:versus|vs\.?|v)[- ]+host\s+disease)|"
         r"anti-?gvhd\s+(?:therapy|treatment|drugs?|medications?)|"
         r"anti-?\s*thymocyte\s+globulin|\batg\b|"
-        r"immune[- ]modifying\s+(?:drugs?|treatments?|therap(?:y|ies)|agents?|medications?)",
+        r"immune[- ]modifying\s+(?:drugs?|treatments?|therap(?:y|ies)|agents?|medications?)|"
+        # immunosuppressants named alone
+        rf"{_IMMUNOSUPPRESSANTS}",
         True,
     ),
     (
@@ -135,7 +154,8 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
         # cytotoxic drugs named alone (cartnav.criteria.drug_names)
         rf"{_DRUG_NAMES}|"
         r"anti-?\s*(?:neoplastic|tumou?r|cancer)\s+(?:therapy|therapies|treatments?|"
-        r"drugs?|agents?|medications?)|systemic\s+(?:therapy|therapies|treatments?)",
+        r"drugs?|agents?|medications?)|systemic\s+(?:therapy|therapies|treatments?)|"
+        r"(?<!non-)(?<!non\s)\bcancer\s+(?:therapy|therapies|treatments?)(?![-\s]related)",
         True,
     ),
     (
@@ -188,10 +208,14 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "hsct": frozenset({"bmt", "hct", "hsct", "sct", "tran"}),
     "tki": frozenset({"dasa", "imat", "nilo", "pona", "tki", "tkis", "tyro", "btk", "brut"}),
     "donor_lymphocyte_infusion": frozenset({"dli", "dono"}),
-    "investigational_agent": frozenset({"clin", "inve"}),
+    "investigational_agent": frozenset({"clin", "inve", "unap", "unli", "expe"}),
     "radiotherapy": frozenset({"irra", "radi", "bnct", "boro"}),
     "steroids": frozenset({"cort", "dexa", "gluc", "pred", "ster", "horm"}),
-    "immunosuppression": frozenset({"immu", "gvhd", "anti", "thym", "atg"}),
+    "immunosuppression": frozenset(
+        {"immu", "gvhd", "anti", "thym", "atg", "cicl", "cycl", "tacr", "siro", "rapa", "vocl"}
+        | {"myco", "azat", "lefl", "calc", "etan", "infl", "adal", "tnf", "anak", "cana", "il"}
+        | {"inte"}
+    ),
     "immunotherapy": frozenset({"immu"}),
     "chemotherapy": frozenset(
         {"chem", "hydr", "syst", "neop", "tumo", "canc", *_CHEMO_DRUG_PREFIXES}
@@ -209,7 +233,15 @@ INDEX = TermIndex([t[3] for t in COMPILED])
 _LITERAL_OF: dict[str, tuple[str, ...]] = {
     "cd19_directed": ("cd19",),
     "cd22_directed": ("cd22",),
-    "investigational_agent": ("investigational", "other", "clinical trial", "clinical stud"),
+    "investigational_agent": (
+        "investigational",
+        "other",
+        "clinical trial",
+        "clinical stud",
+        "unapproved",
+        "unlicensed",
+        "experimental",
+    ),
     "steroids": ("steroid", "glucocorticoid", "predniso", "dexameth", "hormone"),
     "hsct": ("transplant", "sct", "hct", "bmt"),
     "chemotherapy": (
@@ -229,6 +261,23 @@ _LITERAL_OF: dict[str, tuple[str, ...]] = {
         "atg",
         "immune",
         "immunomodulat",
+        "closporin",
+        "tacrolimus",
+        "sirolimus",
+        "rapamycin",
+        "mycophenol",
+        "azathioprine",
+        "leflunomide",
+        "calcineurin",
+        "etanercept",
+        "infliximab",
+        "adalimumab",
+        "tnf",
+        "anakinra",
+        "canakinumab",
+        "il-1",
+        "il 1",
+        "interleukin",
     ),
     "immunotherapy": ("immunotherap", "immune cell", "immunologically"),
     "radiotherapy": ("radiotherap", "radiation", "irradiation", "bnct", "boron"),

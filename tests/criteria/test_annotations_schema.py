@@ -21,6 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 ev = load_bench("criteria_eval")
 ITEMS: list[dict[str, Any]] = ev.load_items()
+# development rounds from the registry's mixed studies, kept apart from the main set (whose CAR-T
+# majority the issue asks for) but held to the same form
+REGISTRY: list[dict[str, Any]] = ev.load_items(ev.REGISTRY_ROUNDS)
 
 STATUSES = {
     "relapsed",
@@ -100,7 +103,7 @@ def _check_constraint(c: dict[str, Any]) -> None:
         assert isinstance(c["condition"], str) and c["condition"]
 
 
-@pytest.mark.parametrize("item", ITEMS, ids=[i["id"] for i in ITEMS])
+@pytest.mark.parametrize("item", ITEMS + REGISTRY, ids=[i["id"] for i in ITEMS + REGISTRY])
 def test_item_is_well_formed(item: dict[str, Any]) -> None:
     assert set(item) <= ITEM_KEYS and set(item) >= ITEM_KEYS - {"note"}
     assert item["kind"] in {"inclusion", "exclusion"}
@@ -126,9 +129,17 @@ def test_set_size_and_mix() -> None:
     assert min(kinds[t] for t in ev.SCORED_TYPES) >= 10
 
 
+def test_registry_rounds_are_new_items() -> None:
+    assert len(REGISTRY) >= 100
+    main = {(i["nct_id"], " ".join(i["text"].split())) for i in ITEMS}
+    assert not any((i["nct_id"], " ".join(i["text"].split())) in main for i in REGISTRY)
+    ids = [i["id"] for i in ITEMS + REGISTRY]
+    assert len(set(ids)) == len(ids)
+
+
 def test_every_text_is_verbatim_in_its_source(shared_data: Path) -> None:
     by_source: dict[str, list[dict[str, Any]]] = {}
-    for item in ITEMS:
+    for item in ITEMS + REGISTRY:
         by_source.setdefault(item["source"], []).append(item)
     missing = []
     for source, group in by_source.items():

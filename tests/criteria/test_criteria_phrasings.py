@@ -1,0 +1,234 @@
+"""Phrasings met in fresh registry items (rounds 28-32 of docs/criteria-annotation.md).
+
+Each case is one item's text with a constraint it must give, or a constraint it must not give;
+the wording is the registry's (shortened where the rest does not matter).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cartnav.criteria import extract_constraints
+from cartnav.domain.criterion import ItemKind
+
+FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
+    ("age-who-must-be", "inclusion", "Patients must be ≥18 years.", "age", {"min_years": 18}),
+    ("age-who", "inclusion", "Patients ≥18 years", "age", {"min_years": 18}),
+    (
+        "ecog-after-value",
+        "inclusion",
+        "Performance status 0-2 (ECOG)",
+        "performance",
+        {"scale": "ecog", "op": "<=", "value": 2},
+    ),
+    (
+        "ecog-scale-named-last",
+        "inclusion",
+        "Performance status of 0 or 1 on the ECOG scale",
+        "performance",
+        {"scale": "ecog", "op": "<=", "value": 1},
+    ),
+    (
+        "organ-and-marrow",
+        "inclusion",
+        "Adequate organ and bone marrow function",
+        "condition",
+        {"condition": "organ_dysfunction", "negated": True},
+    ),
+    (
+        "hcg-test",
+        "inclusion",
+        "Female patients of childbearing age must have a negative serum or urine HCG test "
+        "within 7 days before enrollment",
+        "condition",
+        {"condition": "pregnancy", "negated": True},
+    ),
+    ("legal-incapacity", "exclusion", "Legal incapacity or limited legal capacity", "consent", {}),
+    (
+        "cooperation",
+        "exclusion",
+        "Patients who would interfere with cooperation or outcome-assessment of the trial.",
+        "consent",
+        {},
+    ),
+    (
+        "unapproved-drug",
+        "exclusion",
+        "Participating in a clinical study of an unapproved drug within 4 weeks prior to the "
+        "scheduled BNCT.",
+        "prior_therapy",
+        {"therapy": "investigational_agent", "requirement": "excluded", "within_days": 28},
+    ),
+    (
+        "radiotherapy-site",
+        "exclusion",
+        "Ipsilateral radiotherapy to the chest;",
+        "prior_therapy",
+        {"therapy": "radiotherapy", "requirement": "excluded"},
+    ),
+    (
+        "cancer-treatment",
+        "inclusion",
+        "Must have not received any cancer treatment for at least 2 weeks.",
+        "prior_therapy",
+        {"therapy": "chemotherapy", "requirement": "excluded"},
+    ),
+    (
+        "kinase-class",
+        "exclusion",
+        "Prior VEGFR inhibitor treatment.",
+        "prior_therapy",
+        {"therapy": "tki", "requirement": "excluded"},
+    ),
+    (
+        "qualified-tki",
+        "inclusion",
+        "Prior treatment with EGFR TKI",
+        "prior_therapy",
+        {"therapy": "tki", "requirement": "required"},
+    ),
+    (
+        "named-immunosuppressant",
+        "exclusion",
+        "Diaminodiphenyl sulfone or etanercept within 3 weeks prior to enrollment.",
+        "prior_therapy",
+        {"therapy": "immunosuppression", "requirement": "excluded", "within_days": 21},
+    ),
+    (
+        "il1-inhibitor",
+        "exclusion",
+        "Previous or current treatment with anakinra, canakinumab, or any other Interleukin-1 "
+        "(IL-1) inhibitor.",
+        "prior_therapy",
+        {"therapy": "immunosuppression", "requirement": "excluded"},
+    ),
+    (
+        "consisted-of",
+        "inclusion",
+        "Previous drug treatment consisted of a platinum-based chemotherapy regimen.",
+        "prior_therapy",
+        {"therapy": "chemotherapy", "requirement": "required"},
+    ),
+    (
+        "inr-spelled-out",
+        "inclusion",
+        "International standardized ratio (INR) and activated partial thrombin time (APTT) "
+        "≤ 1.5 × ULN",
+        "lab",
+        {"analyte": "inr", "op": "<=", "value": 1.5, "unit": "x_uln"},
+    ),
+    (
+        "aptt-spelled-out",
+        "inclusion",
+        "International normalized ratio (INR) and activated partial thromboplastin time (APTT) "
+        "≤ 1.5 × ULN",
+        "lab",
+        {"analyte": "aptt", "op": "<=", "value": 1.5, "unit": "x_uln"},
+    ),
+    (
+        "cerebral-vascular-accident",
+        "exclusion",
+        "Clinically significant cardiovascular disease, including unstable angina, myocardial "
+        "infarction, cerebral vascular accident",
+        "condition",
+        {"condition": "neurological_disorder"},
+    ),
+    (
+        "therapy-for-disease-in-inclusion",
+        "inclusion",
+        "At least one prior systemic treatment for locally advanced or metastatic NSCLC",
+        "disease",
+        {"disease": "NSCLC"},
+    ),
+]
+
+NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
+    ("years-post-transplant", "inclusion", "Patients must be ≥ 2 years post-transplant", "age", {}),
+    (
+        "treatment-related-disease",
+        "exclusion",
+        "History of cancer treatment-related AML",
+        "prior_therapy",
+        {"therapy": "chemotherapy"},
+    ),
+    (
+        "cooperative-group",
+        "inclusion",
+        "Eastern cancer cooperation group (ECOG) score ≤2",
+        "consent",
+        {},
+    ),
+    (
+        "cooperate-for-a-test",
+        "inclusion",
+        "For children who are unable to cooperate for PFTs, the criterion is: no dyspnea at rest",
+        "consent",
+        {},
+    ),
+    (
+        "cyp-inhibitor",
+        "exclusion",
+        "Use of strong CYP3A4 inhibitors within 14 days",
+        "prior_therapy",
+        {"therapy": "tki"},
+    ),
+    (
+        "toxicity-caused-by",
+        "exclusion",
+        "Persistent toxicities (CTCAE Grade > 2) caused by previous anticancer therapy",
+        "prior_therapy",
+        {},
+    ),
+    (
+        "therapy-for-disease-in-exclusion",
+        "exclusion",
+        "Previous systemic anti-cancer therapy for advanced/metastatic NSCLC including "
+        "chemotherapy",
+        "disease",
+        {"disease": "NSCLC"},
+    ),
+    (
+        "autoimmune-with-cns",
+        "exclusion",
+        "History of any CNS disorder such as dementia, or any autoimmune disease with CNS "
+        "involvement",
+        "condition",
+        {"condition": "cns_involvement"},
+    ),
+]
+
+
+def _has(text: str, kind: ItemKind, ctype: str, attrs: dict[str, Any]) -> bool:
+    return any(
+        c.type == ctype and all(c.attrs.get(k) == v for k, v in attrs.items())
+        for c in extract_constraints(text, kind)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "ctype", "attrs"), [c[1:] for c in FOUND], ids=[c[0] for c in FOUND]
+)
+def test_phrasing_gives(kind: ItemKind, text: str, ctype: str, attrs: dict[str, Any]) -> None:
+    assert _has(text, kind, ctype, attrs), [
+        (c.type, c.attrs) for c in extract_constraints(text, kind)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "ctype", "attrs"), [c[1:] for c in NOT_FOUND], ids=[c[0] for c in NOT_FOUND]
+)
+def test_phrasing_does_not_give(
+    kind: ItemKind, text: str, ctype: str, attrs: dict[str, Any]
+) -> None:
+    assert not _has(text, kind, ctype, attrs), [
+        (c.type, c.attrs) for c in extract_constraints(text, kind)
+    ]
+
+
+def test_value_before_the_scale_spans_both() -> None:
+    """The constraint's span holds the value it rests on, not the scale's name alone."""
+    text = "Performance status 0-2 (ECOG)"
+    (c,) = [c for c in extract_constraints(text, "inclusion") if c.type == "performance"]
+    assert text[c.span[0] : c.span[1]].startswith("Performance status 0-2")
