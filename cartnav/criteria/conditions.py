@@ -83,7 +83,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         rf"{_CNS}\s*(?:\(cns\)\s+)?(?:/\s*(?:meningeal|leptomeningeal)\s+)?(?:involvement|"
         rf"leu[ck]a?emia|lymphoma|relapse|infiltration|metastas\w+|metastatic\s+disease|malignan\w+)|"
         rf"brain\s+metastas\w+|\bcns\s+disease(?!\s+prophyla)|(?:involvement|infiltration)\s+of\s+(?:the\s+)?{_CNS}|"
-        r"leptomeningeal\s+(?:disease|involvement|metastas\w+|carcinomatosis|spread)",
+        r"(?:lepto-?)?meningeal\s+(?:disease|involvement|metastas\w+|carcinomatosis|spread)",
     ),
     (
         "other_malignancy",
@@ -91,7 +91,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"additional|coexisting|active)\s+(?:[\w-]+\s+){0,3}?(?:malignan\w+|cancers?|tumou?rs?|"
         r"neoplasms?)|\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+history|"
         # "malignant tumor within 5 years, with the exception of ...": an earlier cancer
-        r"\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+(?:within|in\s+the\s+(?:past|last|previous))\s+"
+        r"(?:\bmalignan(?:cy|cies|t\s+tumou?rs?)|\b(?:tumou?r|cancer)\s+history)\s+"
+        r"(?:within|in)\s+(?:the\s+)?(?:(?:past|last|previous)\s+)?"
         r"(?:\d+|one|two|three|five)\s+years?",
     ),
     (
@@ -119,10 +120,14 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"coronary\s+(?:artery\s+bypass|stent\w*|angioplasty)|nyha\s+(?:class\s+)?(?:iii|iv|3|4)\b|"
         r"pacemakers?|implantable\s+cardioverter|(?:cardiac|heart)\s+abnormalit\w+|"
         r"(?:poor|inadequate)\s+blood\s+pressure\s+control|uncontrolled\s+blood\s+pressure|"
+        r"blood\s+pressure\s+(?:is\s+)?(?:not\s+(?:well\s+)?|poorly\s+|un)controlled|"
         # "cardiac function class III-IV according to NYHA"
         r"(?:cardiac|heart)\s+function\s+(?:class|grade)\s*(?:iii|iv|3|4)\b(?=[^.;]{0,40}\bnyha\b)|"
         r"hypertensive\s+(?:crisis|crises|emergenc\w+|urgenc\w+|heart\s+disease)|"
-        r"(?:uncontrolled|poorly\s+controlled|severe|malignant)\s+(?:arterial\s+)?hypertension",
+        r"(?:uncontrolled|poorly\s+controlled|severe|malignant)\s+(?:arterial\s+)?hypertension|"
+        # plain (arterial) hypertension, not of the lungs, the skull, the portal vein or the eye
+        r"(?<!pulmonary\s)(?<!arterial\s)(?<!intracranial\s)(?<!portal\s)(?<!ocular\s)"
+        r"\bhypertension\b(?!\s*\(?pah\b)",
     ),
     ("seizure_disorder", r"seizures?|epilep\w+|convulsi\w+"),
     ("allergy", r"allerg\w+|hypersensitiv(?:ity|e\s+reactions?)|anaphyla\w+"),
@@ -164,7 +169,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"interstitial\s+(?:lung\s+disease|pneumonitis)|\bcopd\b|pleural\s+effusions?|"
         r"(?:pulmonary|lung)\s+interstitial\s+disease|pneumonitis|"
         r"(?:pulmonary|lung|respiratory)\s+(?:function\s+)?(?:damag|impair)\w*|\basthma\b|"
-        r"bronchiectasis|pulmonary\s+hypertension",
+        r"bronchiectasis|pulmonary\s+(?:arterial\s+)?hypertension",
     ),
     (
         "substance_abuse",
@@ -207,7 +212,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "breastfeeding": frozenset({"brea", "lact", "nurs"}),
     "cns3": frozenset({"cns"}),
     "active_cns_disease": frozenset({"cns", "nerv", "brai"}),
-    "cns_involvement": frozenset({"cns", "nerv", "brai", "lept"}),
+    "cns_involvement": frozenset({"cns", "nerv", "brai", "lept", "meni"}),
     "other_malignancy": frozenset({"canc", "mali", "neop", "tumo"}),
     "autoimmune_disease": frozenset(
         {"auto", "lupu", "sle", "rheu"} | {"psor", "scle", "vasc", "sjog", "sj", "stil"}
@@ -360,6 +365,11 @@ def find_conditions(
             if c.attrs["condition"] not in seen:
                 seen.add(c.attrs["condition"])
                 out.append(c)
+    if "pulmonary" in folded and "cardio" in folded:
+        for c in _cardiopulmonary(folded, exceptions):
+            if c.attrs["condition"] not in seen:
+                seen.add(c.attrs["condition"])
+                out.append(c)
     if out and _ALLOWANCE_RE.search(folded):
         out = [c for c in out if not _allowed_here(folded, c.span[0])]
     labels = {c.attrs["condition"] for c in out}
@@ -373,6 +383,24 @@ def find_conditions(
         if also_active is not None:
             out.append(also_active)
     return out
+
+
+_CARDIOPULMONARY_RE = re.compile(
+    r"cardio-?\s*pulmonary\s+(?:diseases?|disorders?|dysfunction|insufficiency|failure|"
+    r"conditions?|illness(?:es)?)"
+)
+
+
+def _cardiopulmonary(folded: str, exceptions: list[tuple[int, int, int]]) -> list[Constraint]:
+    """ "Severe cardiopulmonary disease": a heart and a lung condition over the same words."""
+    m = _CARDIOPULMONARY_RE.search(folded)
+    if m is None or (exceptions and in_exception(exceptions, m.start())):
+        return []
+    negated = negated_before(folded, m.start(), 30)
+    return [
+        Constraint("condition", {"condition": name, "negated": negated}, (m.start(), m.end()))
+        for name in ("cardiac_disease", "pulmonary_disease")
+    ]
 
 
 _ORGAN_ADJECTIVES = {
@@ -472,14 +500,14 @@ _ALLOWANCE_RE = re.compile(
     r"(?:allowed|permitted)|(?<!not\s)(?:allowed|permitted)\s+to\s+(?:enrol|enter|participate)|"
     r"(?:is|are)\s+not\s+(?:exclusionary|excluded|an?\s+exclusion))"
 )
-_ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory|appropriate")
+_ADEQUATE_WORDS_RE = re.compile(r"adequate|normal|sufficient|satisfactory|appropriate|good")
 _ORGAN_WORDS = (
-    r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|bone\s+marrow|haema?tologic(?:al)?|"
+    r"(?:liver|kidney|renal|hepatic|cardiac|heart|lung|pulmonary|(?:bone\s+)?marrow|haema?tologic(?:al)?|"
     r"hematologic(?:al)?)"
 )
 _ORGAN_JOIN = r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*"
 _ADEQUATE_ORGANS_RE = re.compile(
-    r"\b(?:adequate|normal|sufficient|satisfactory|appropriate)\s+(?:(?:[\w-]+\s+){0,4}?"
+    r"\b(?:adequate|normal|sufficient|satisfactory|appropriate|good)\s+(?:(?:[\w-]+\s+){0,4}?"
     rf"(?:major\s+|vital\s+|end[- ])?organ(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*|"
     rf"{_ORGAN_WORDS}(?:{_ORGAN_JOIN}{_ORGAN_WORDS})*)\s+"
     r"functions?\b|"

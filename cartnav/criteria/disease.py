@@ -163,16 +163,19 @@ _B_CONTEXT_RE = re.compile(
 _CD19_BEFORE_RE = re.compile(r"cd19\s*(?:\+|-?positive|-?pos)\s*$")
 _SURVIVAL_IN_RE = re.compile(r"(?:survival|life\s+expectancy)\b[^.;,]{0,45}\bin\s+$")
 _CONTEXT_FOR = (
-    r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?|(?:was|were|been)\s+(?:used|given|"
-    r"administered))\s+for\s+(?:(?:the\s+)?treatment\s+of\s+)?(?:patients?\s+with\s+)?"
+    r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?|regimens?|lines?|na[iï]ve|"
+    r"(?:was|were|been)\s+(?:used|given|administered))\s+for\s+(?:(?:the\s+)?treatment\s+of\s+)?"
+    r"(?:patients?\s+with\s+)?"
 )
 _CONTEXT_FOR_RE = re.compile(rf"{_CONTEXT_FOR}(?:ph\+?\s*|philadelphia[\w\s+()-]{{0,30}}?\s)?$")
 # in an exclusion item, "prior therapy for advanced/metastatic NSCLC" excludes the therapy, not
-# the disease (in an inclusion item "prior treatment for metastatic NSCLC" also says the disease)
+# the disease; so does "no prior therapy for metastatic NSCLC" in an inclusion item (but "prior
+# treatment for metastatic NSCLC" in an inclusion item also says the disease)
 _STAGED_FOR_RE = re.compile(
     rf"{_CONTEXT_FOR}(?:(?:(?:locally\s+)?advanced|metastatic|recurrent|unresectable|relapsed|"
-    r"refractory)(?:\s*(?:/|,|or|and)\s*|\s+))+$"
+    r"refractory|[a-z0-9]+(?:-mutated|-mutant|-positive|\+))(?:\s*(?:/|,|or|and)\s*|\s+))+$"
 )
+_NO_PRIOR_RE = re.compile(r"\b(?:no|without)\s+(?:prior|previous)\b|na[iï]ve\b")
 
 
 _FOR_HEADING_BEFORE_RE = re.compile(
@@ -263,7 +266,10 @@ def find_disease(
             f
             for f in found
             if not _CONTEXT_FOR_RE.search(folded, max(0, f[0] - 60), f[0])
-            and not (kind == "exclusion" and _STAGED_FOR_RE.search(folded, max(0, f[0] - 90), f[0]))
+            and not (
+                (kind == "exclusion" or _NO_PRIOR_RE.search(folded, 0, f[0]))
+                and _STAGED_FOR_RE.search(folded, max(0, f[0] - 90), f[0])
+            )
         ]
     if found and ":" in folded and "for" in folded:
         # "only for B-ALL:", "For patients with lymphoma:": a heading saying whom the items

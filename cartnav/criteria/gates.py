@@ -305,6 +305,7 @@ LABS = frozenset(
 CONDITIONS = frozenset(
     {
         "hcg",
+        "meni",
         "lept",
         "nonp",
         "pugh",

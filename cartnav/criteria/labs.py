@@ -142,6 +142,8 @@ _UNITS: list[tuple[str, str]] = [
     ("pct", r"%|percent"),
     (
         "x_uln",
+        # "3 times the upper limit" (of normal left out)
+        r"(?:x|times|fold|-fold)\s*(?:the\s+)?upper\s+limits?\b(?!\s+of\b)|"
         r"(?:x|times|fold|-fold|\*)?\s*(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+"
         r"(?:of\s*)?(?:the\s+)?normal|upper\s+norma?l?\s+limit|upper\s+limitation\s+of\s+normal|"
         r"normal\s+(?:upper\s+limit|range|value|level)|normal\b)",
@@ -149,7 +151,11 @@ _UNITS: list[tuple[str, str]] = [
     ("mg_dl", r"mg\s*/\s*dl|milligrams?\s+per\s+deciliter"),
     ("umol_l", r"u\s*mol\s*/\s*l|micromol\w*\s*/\s*l"),
     ("mmol_l", r"mmol\s*/\s*l"),
-    ("ml_min", r"(?:ml|cc)\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*m\s*2|\s+per\s+1[.,]73\s*m2)?"),
+    (
+        "ml_min",
+        r"(?:ml|cc|milli\s*-?\s*lit(?:er|re)s?)\s*(?:/|\s+per\s+)\s*min(?:ute)?"
+        r"(?:\s*/\s*1[.,]73\s*m\s*2|\s+per\s+1[.,]73\s*m2)?",
+    ),
     ("g_dl", r"g\s*/\s*dl"),
     ("g_l", r"g\s*/\s*l|grams?\s+per\s+lit(?:er|re)"),
     ("x10e9_l", r"(?:x|\*)\s*10\s*\^?\s*9\s*(?:cells\s*)?/\s*l|x\s*109\s*(?:cells\s*)?/\s*l"),

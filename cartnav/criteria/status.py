@@ -180,7 +180,12 @@ _NEWLY_OR_BEFORE_RE = re.compile(rf"{_NEW_DISEASE}\s*(?:,\s*)?(?:or|and/or|/)\s*
 _OR_NEWLY_AFTER_RE = re.compile(
     rf"\s*(?:disease\s+)?(?:,\s*)?(?:or|and/or|/)\s*(?:\w+\s+)?{_NEW_DISEASE}(?!\s+refractory)"
 )
-_STAGE = r"(?:metastatic|advanced|unresectable|inoperable|high[- ]risk|stages?|m1[a-c]?)"
+_STAGE_NUMBER = r"(?:[0-4]|iv|i{1,3}|v)[a-c]?"
+_STAGE = (
+    r"(?:metastatic|advanced|unresectable|inoperable|high[- ]risk|"
+    # "stage IIIB or IV (TNM 7th edition) or recurrent"
+    rf"stages?\s+{_STAGE_NUMBER}(?:\s*(?:or|and|-|/|,|to)\s*{_STAGE_NUMBER})*\b|stages?|m1[a-c]?)"
+)
 _STAGE_OR_BEFORE_RE = re.compile(rf"{_STAGE}\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*$")
 _OR_STAGE_AFTER_RE = re.compile(rf"\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or|/)\s*{_STAGE}")
 # "GVHD recurrence", "seizure recurrence": the relapse of another condition
@@ -403,7 +408,7 @@ def _kept(
         ):
             continue  # "newly diagnosed or relapsed/refractory": any status is accepted
         if name == "relapsed" and (
-            _STAGE_OR_BEFORE_RE.search(folded, max(0, start - 40), start)
+            _STAGE_OR_BEFORE_RE.search(folded, max(0, start - 100), start)
             or _OR_STAGE_AFTER_RE.match(folded, end)
         ):
             continue  # "locally advanced, metastatic, or recurrent NSCLC": one stage among others

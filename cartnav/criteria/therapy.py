@@ -34,7 +34,7 @@ _CUE_BEFORE_RE = re.compile(
     r"\b(?:prior|previous(?:ly)?|history\s+of|received|receiving|receive|receipt\s+of|undergone|"
     r"underwent|treated\s+with|treatment\s+with|therapy\s+with|exposure\s+to|exposed\s+to|after|"
     r"recipients?\s+of|"
-    r"prescribed|participat\w+\s+in|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
+    r"prescribed|participat\w+\s+in|enrolled\s+in|post|following|failed|failure\s+of|refractory\s+to|use\s+of|used|uses?|administration\s+of|"
     r"have\s+had|has\s+had|had|current|concurrent|ongoing|on|taking|needs?\s+to\s+take|"
     r"long[- ]term|chronic|(?:them|which)\s+including|"
     r"(?:strateg\w+|regimens?|lines?|therap\w+|treatments?)\s*,?\s+including)\b"
@@ -132,7 +132,7 @@ _INCL_STRICT_CUE_RE = re.compile(
     r"refractory\s+to|resistant\s+to|treated\s+with|received|receiving|using|exposed\s+to|"
     # "prior treatment with ibrutinib", "prior treatment with EGFR TKI"
     r"(?:prior|previous)\s+(?:treatment|therapy|exposure)\s+(?:with|to)\s+(?:an?\s+)?"
-    r"(?:[a-z0-9]+(?:-[a-z0-9]+)?\s+)?$|"
+    r"(?:[a-z0-9]+(?:-[a-z0-9]+)?\s+){0,2}$|"
     # "previous drug treatment consisted of a platinum-based chemotherapy"
     r"(?:prior|previous)\s+(?:[\w-]+\s+)?(?:treatments?|therap(?:y|ies))\s+"
     r"(?:consisted\s+of|consisting\s+of|included)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$|"
@@ -584,6 +584,8 @@ def _constraint(
             _INCL_STRICT_CUE_RE.search(before[-60:]) is not None
             or _NAIVE_RE.match(after) is not None
             or (negated and _CUE_BEFORE_RE.search(before[-45:]) is not None)
+            # "Not participating in a clinical trial": the participation is the cue
+            or (negated and name == "investigational_agent")
         )
         if not incl_ok and not _ALLOWED_RE.search(_scope(folded, s_start, s_end, start)):
             return None  # ("who have undergone radiotherapy may be enrolled": allowed, below)

@@ -100,8 +100,11 @@ _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or
     (
         "investigational_agent",
         r"investigational\s+(?:medicinal\s+)?(?:products?|agents?|drugs?|therap\w+|treatments?)|"
-        r"(?:other|another)\s+(?:interventional\s+|therapeutic\s+|drug\s+|pharmaceutical\s+)?clinical\s+"
-        r"(?:trials?|stud(?:y|ies))|(?:last|previous|prior)\s+clinical\s+(?:trials?|stud(?:y|ies))|"
+        r"(?:other|another)\s+(?:[\w-]+\s+){0,2}?clinical\s+"
+        r"(?:trials?|stud(?:y|ies))|"
+        # "Not participating in a clinical trial" (not "willing to participate in ...")
+        r"(?:participating|participation|participated|enrolled)\s+in\s+(?:a|an|any)\s+"
+        r"(?:[\w-]+\s+)?clinical\s+(?:trials?|stud(?:y|ies))|(?:last|previous|prior)\s+clinical\s+(?:trials?|stud(?:y|ies))|"
         r"(?:other|another)\s+(?:interventional|therapeutic)\s+"
         r"(?:trials?|stud(?:y|ies))|"
         r"(?:unapproved|unlicensed|experimental)\s+(?:drugs?|agents?|medications?|therap\w+|"

@@ -21,7 +21,7 @@ _GE = (
 )
 _LE = (
     r"≤\s*=?|<\s*=|=\s*<|<\s*or\s*=|=\s*or\s*<|<\s*/\s*=|"
-    r"(?:less|lower|smaller)\s+than\s+or\s+equal(?:\s+to)?|"
+    r"(?:less|lesser|lower|smaller)\s+than\s+or\s+equal(?:\s+to)?|"
     r"equal\s+to\s+or\s+(?:less|lower|below)(?:\s+than)?|"
     r"no\s+more\s+than|not\s+more\s+than|not\s+exceed(?:ing)?|not\s+to\s+exceed|not\s+greater\s+than|"
     r"no\s+greater\s+than|not\s+higher\s+than|no\s+higher\s+than|not\s+above|at\s+most|up\s+to|"
@@ -31,12 +31,16 @@ _GT = (
     r">(?!\s*/)|(?:greater|more|higher|larger)\s+than|above|over|exceed(?:ing|s)?|in\s+excess\s+of|"
     r"superior\s+to|beyond"
 )
-_LT = r"<(?!\s*/)|(?:less|lower|smaller|fewer)\s+than|below|under|inferior\s+to"
+_LT = r"<(?!\s*/)|(?:less|lesser|lower|smaller|fewer)\s+than|below|under|inferior\s+to"
 
 COMPARATOR = rf"(?P<ge>{_GE})|(?P<le>{_LE})|(?P<gt>{_GT})|(?P<lt>{_LT})"
 _LINK = r"(?:(?:is|are|be|was|should\s+be|must\s+be|to\s+be|of|at|:)\s*)?"
 COMP_NUM_RE = with_first_chars(
-    re.compile(rf"(?:{_LINK})(?:{COMPARATOR})\s*(?:of\s+|than\s+|x(?=\d))?(?P<num>{NUM})")
+    # "lesser than or equal to (≤) 30": the comparator restated in symbols
+    re.compile(
+        rf"(?:{_LINK})(?:{COMPARATOR})(?:\s*\(\s*[<>≤≥=]{{1,2}}\s*\))?\s*(?:of\s+|than\s+|x(?=\d))?"
+        rf"(?P<num>{NUM})"
+    )
 )
 POSTFIX_RE = re.compile(
     r"\s*(?:%\s*)?(?:or|and)\s+(?P<pge>more|greater|higher|above|over|older|larger)(?!\s+than)"

@@ -1,4 +1,4 @@
-"""Phrasings met in fresh registry items (rounds 28-32 of docs/criteria-annotation.md).
+"""Phrasings met in fresh registry items (rounds 28-37 of docs/criteria-annotation.md).
 
 Each case is one item's text with a constraint it must give, or a constraint it must not give;
 the wording is the registry's (shortened where the rest does not matter).
@@ -144,6 +144,125 @@ FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
     ),
 ]
 
+FOUND += [
+    (
+        "cardiopulmonary-heart",
+        "exclusion",
+        "Severe cardiopulmonary disease",
+        "condition",
+        {"condition": "cardiac_disease"},
+    ),
+    (
+        "cardiopulmonary-lung",
+        "exclusion",
+        "Severe cardiopulmonary disease",
+        "condition",
+        {"condition": "pulmonary_disease"},
+    ),
+    (
+        "hypertension",
+        "inclusion",
+        "no history of hypertension or diabetes.",
+        "condition",
+        {"condition": "cardiac_disease", "negated": True},
+    ),
+    (
+        "blood-pressure",
+        "exclusion",
+        "Blood pressure is not well controlled (with 2 or fewer antihypertensive drugs)",
+        "condition",
+        {"condition": "cardiac_disease"},
+    ),
+    (
+        "pulmonary-arterial-hypertension",
+        "exclusion",
+        "Pulmonary arterial hypertension (PAH)",
+        "condition",
+        {"condition": "pulmonary_disease"},
+    ),
+    (
+        "tumor-history-within",
+        "exclusion",
+        "Any tumor history within the past 5 years (except cured cervical carcinoma in situ)",
+        "condition",
+        {"condition": "other_malignancy"},
+    ),
+    (
+        "good-organ-function",
+        "inclusion",
+        "Good level of organ function.",
+        "condition",
+        {"condition": "organ_dysfunction", "negated": True},
+    ),
+    (
+        "not-participating",
+        "inclusion",
+        "Not participating in a clinical trial.",
+        "prior_therapy",
+        {"therapy": "investigational_agent", "requirement": "excluded"},
+    ),
+    (
+        "other-drug-trials",
+        "exclusion",
+        "Participated in other anti-tumor drug clinical trials within 4 weeks before enrollment",
+        "prior_therapy",
+        {"therapy": "investigational_agent", "requirement": "excluded", "within_days": 28},
+    ),
+    (
+        "two-qualifiers",
+        "inclusion",
+        "Previous treatment with a platinum based chemotherapy for advanced disease",
+        "prior_therapy",
+        {"therapy": "chemotherapy", "requirement": "required"},
+    ),
+]
+
+FOUND += [
+    (
+        "lesser-than-restated",
+        "exclusion",
+        "Renal impairment defined as estimated glomerular filtration rate (eGFR) lesser than or "
+        "equal to (≤) 30 milliliter per minute per 1.73 square meter",
+        "lab",
+        {"analyte": "gfr", "op": "<=", "value": 30, "unit": "ml_min"},
+    ),
+    (
+        "milli-liter",
+        "exclusion",
+        "eGFR lesser than 30 milli liter per min/1.73 meter square",
+        "lab",
+        {"analyte": "gfr", "op": "<", "value": 30, "unit": "ml_min"},
+    ),
+    (
+        "times-the-upper-limit",
+        "exclusion",
+        "total bilirubin >1.5 times the upper limit measured at screening",
+        "lab",
+        {"analyte": "bilirubin", "op": ">", "value": 1.5, "unit": "x_uln"},
+    ),
+    (
+        "meningeal-metastases",
+        "exclusion",
+        "Patients with untreated symptomatic brain metastases and/or meningeal metastases.",
+        "condition",
+        {"condition": "cns_involvement"},
+    ),
+    (
+        "symptomatic-cns",
+        "exclusion",
+        "Patients with untreated symptomatic brain metastases and/or meningeal metastases.",
+        "condition",
+        {"condition": "active_cns_disease"},
+    ),
+    (
+        "organ-and-marrow-without-bone",
+        "inclusion",
+        "Patients must have adequate organ and marrow function within 7 days prior to enrollment.",
+        "condition",
+        {"condition": "organ_dysfunction", "negated": True},
+    ),
+]
+
 NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
     ("years-post-transplant", "inclusion", "Patients must be ≥ 2 years post-transplant", "age", {}),
     (
@@ -188,6 +307,64 @@ NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
         "chemotherapy",
         "disease",
         {"disease": "NSCLC"},
+    ),
+    (
+        "no-prior-therapy-for-disease",
+        "inclusion",
+        "No prior systemic anti-tumor therapy for locally advanced or metastatic NSCLC.",
+        "disease",
+        {"disease": "NSCLC"},
+    ),
+    (
+        "willing-to-participate",
+        "inclusion",
+        "Willing to participate in a clinical trial",
+        "prior_therapy",
+        {"therapy": "investigational_agent"},
+    ),
+    (
+        "intracranial-hypertension",
+        "exclusion",
+        "Idiopathic intracranial hypertension",
+        "condition",
+        {"condition": "cardiac_disease"},
+    ),
+    (
+        "pah-is-not-heart",
+        "exclusion",
+        "Pulmonary arterial hypertension (PAH)",
+        "condition",
+        {"condition": "cardiac_disease"},
+    ),
+    (
+        "aids-is-hiv",
+        "exclusion",
+        "Known acquired immunodeficiency syndrome (AIDS)",
+        "condition",
+        {"condition": "immunodeficiency"},
+    ),
+    (
+        "upper-limit-of-something-else",
+        "exclusion",
+        "ALT greater than 3 times the upper limit of the reference range",
+        "lab",
+        {"unit": "x_uln"},
+    ),
+    (
+        "stage-or-recurrent",
+        "inclusion",
+        "non-squamous NSCLC of stage IIIB or IV (based on the 7th edition of the TNM "
+        "classification) or recurrent;",
+        "disease_status",
+        {"status": "relapsed"},
+    ),
+    (
+        "progression-after",
+        "inclusion",
+        "Tumor shrinkage less than 50% or disease progression after 4 cycles of standard "
+        "chemotherapy.",
+        "prior_therapy",
+        {"therapy": "chemotherapy"},
     ),
     (
         "autoimmune-with-cns",
