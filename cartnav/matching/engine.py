@@ -48,6 +48,7 @@ from cartnav.matching.structure import (
     apply_cohorts,
     apply_groups,
     apply_headings,
+    apply_route_lists,
     apply_routes,
 )
 from cartnav.registry.geo import country_code, haversine_km
@@ -154,7 +155,8 @@ class _Run:
                 evaluated = apply_cohorts(
                     [self.item(i, item) for i, item in zip(ids, items, strict=True)]
                 )
-                found = apply_groups(apply_headings(items, apply_routes(items, evaluated)))
+                routed = apply_route_lists(items, apply_routes(items, evaluated))
+                found = apply_groups(apply_headings(items, routed))
             self._sets[set_id] = found
         return found
 
