@@ -176,12 +176,43 @@ CASES: list[tuple[str, Constraint, str, dict[str, Any], Verdict]] = [
         "mrd-below",
         c("disease_status", status="mrd_positive", threshold=0.01),
         "inclusion",
-        _without(),
+        _with(current__marrow_blasts_pct=2),
         NOT_MET,
     ),
     (
         "mrd-missing",
         c("disease_status", status="mrd_positive", threshold=0.0001),
+        "inclusion",
+        _with(current__marrow_blasts_pct=2, current__mrd=None),
+        UNKNOWN,
+    ),
+    # morphologic disease (>= 5% marrow blasts) is residual disease above any MRD level asked
+    (
+        "mrd-from-blasts",
+        c("disease_status", status="mrd_positive", threshold=0.0001),
+        "inclusion",
+        _without("current.mrd"),
+        MET,
+    ),
+    (
+        "mrd-below-but-blasts",
+        c("disease_status", status="mrd_positive", threshold=0.01),
+        "inclusion",
+        _without(),
+        MET,
+    ),
+    # without the blast count, an MRD below the level may be from before a relapse: unknown
+    (
+        "mrd-below-blasts-missing",
+        c("disease_status", status="mrd_positive", threshold=0.01),
+        "inclusion",
+        _without("current.marrow_blasts_pct"),
+        UNKNOWN,
+    ),
+    # an upper bound ("MRD below 0.01%") is not read from the blast count
+    (
+        "mrd-upper-bound",
+        c("disease_status", status="mrd_positive", op="<", threshold=0.0001),
         "inclusion",
         _without("current.mrd"),
         UNKNOWN,

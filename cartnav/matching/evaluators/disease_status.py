@@ -145,13 +145,36 @@ def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluatio
         subject = f"MRD {'at least' if op in ('>=', '=') else op} {fmt(threshold * 100)}%"
     current = facts.profile.current
     mrd = current.mrd if current else None
-    field = "current.mrd"
+    blasts = current.marrow_blasts_pct if current else None
+    field, blast_field = "current.mrd", "current.marrow_blasts_pct"
+    # morphologic disease (>= 5% marrow blasts) is residual disease far above any MRD level a
+    # trial asks for (at most 5%); read from the blast count alone, so that a missing fact can
+    # only ever make the answer unknown (docs/matching.md)
+    lower_bound = op in (">=", ">", "=") and (threshold is None or threshold <= _MORPHOLOGIC)
+    if lower_bound and blasts is not None and blasts >= _MORPHOLOGIC * 100:
+        return Evaluation(
+            MET,
+            subject,
+            f"the profile gives {fmt(blasts)}% marrow blasts (disease seen under the microscope)",
+            (blast_field,),
+        )
     if mrd is None:
         return Evaluation(UNKNOWN, subject, "the profile does not give MRD", (field,), (field,))
     ok = holds(mrd, op, threshold) if threshold is not None else mrd > 0
+    if lower_bound and not ok and blasts is None:
+        return Evaluation(
+            UNKNOWN,
+            subject,
+            f"the profile gives MRD {fmt(mrd * 100)}% but not the marrow blast count",
+            (field, blast_field),
+            (blast_field,),
+        )
     return Evaluation(
         MET if ok else NOT_MET, subject, f"the profile gives MRD {fmt(mrd * 100)}%", (field,)
     )
+
+
+_MORPHOLOGIC = 0.05  # marrow blasts that show disease under the microscope, as a fraction
 
 
 def _blasts(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluation:
