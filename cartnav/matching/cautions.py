@@ -143,6 +143,31 @@ _RELAPSE_STATUSES = frozenset(
 )
 
 
+# targeted immunotherapies a CAR-T trial's exclusions speak of, and the history tokens for them
+_TARGETED_WORDS = re.compile(
+    r"\bcd ?19\b|\bcd ?22\b|\bcar[- ]?t\b|chimeric antigen|blinatumomab|inotuzumab"
+    r"|tisagenlecleucel|axicabtagene|brexucabtagene|lisocabtagene",
+    re.IGNORECASE,
+)
+_TARGETED_TOKENS = frozenset({"car_t", "cd19_directed", "cd22_directed", "blinatumomab"})
+_THERAPY_WORDS = re.compile(r"therap|treat|prior|previous|received|infusion|product", re.IGNORECASE)
+
+
+def unread_targeted_therapy(facts: PatientFacts, item: CriterionItem) -> str | None:
+    """An exclusion the parser could not read ("Prior CD19 or CD22 targeted therapy with Grade 4
+    toxicity or >= Grade 3 CRS") that speaks of a CAR-T or a CD19/CD22-directed therapy the
+    history lists: it may stop the patient, so it is a cautious unknown. Returns the therapy's
+    plain name, or None."""
+    if item.kind != "exclusion" or any(c.type != "unknown" for c in item.constraints):
+        return None
+    if not _TARGETED_WORDS.search(item.text) or not _THERAPY_WORDS.search(item.text):
+        return None
+    for event in facts.course.therapies:
+        if event.tokens & _TARGETED_TOKENS:
+            return event.label
+    return None
+
+
 def names_a_relapse_the_patient_lacks(facts: PatientFacts, item: CriterionItem) -> bool:
     """A met disease-status inclusion whose words also ask for a relapse the parser did not read
     ("MRD > 0.1% after reinduction for relapsed ALL") for a patient who has never relapsed."""

@@ -43,12 +43,12 @@ from cartnav.matching.results import (
     SiteView,
     TrialMatch,
 )
+from cartnav.matching.route_lists import apply_route_lists, route_group_aliases
 from cartnav.matching.structure import (
     OTHER_COHORT,
     apply_cohorts,
     apply_groups,
     apply_headings,
-    apply_route_lists,
     apply_routes,
 )
 from cartnav.registry.geo import country_code, haversine_km
@@ -156,7 +156,8 @@ class _Run:
                     [self.item(i, item) for i, item in zip(ids, items, strict=True)]
                 )
                 routed = apply_route_lists(items, apply_routes(items, evaluated))
-                found = apply_groups(apply_headings(items, routed))
+                aliases = route_group_aliases(items, routed)
+                found = apply_groups(apply_headings(items, routed), aliases)
             self._sets[set_id] = found
         return found
 

@@ -109,6 +109,15 @@ def evaluate_item(
             "Unknown: the wording is conditional (if, provided, unless, allowed ...), so the study"
             f" team must judge it. ({reason})"
         )
+    if verdict is UNKNOWN and not cautious:
+        therapy = cautions.unread_targeted_therapy(facts, item)
+        if therapy is not None:
+            cautious = True
+            reason = (
+                "Unknown: this exclusion speaks of a CAR-T or CD19/CD22-directed therapy, and the"
+                f" history lists {therapy}; cartnav could not read the rest of it, so the study"
+                " team must judge it."
+            )
     if verdict is MET and cautions.names_a_relapse_the_patient_lacks(facts, item):
         verdict, missing, cautious = UNKNOWN, (), True
         reason = (

@@ -1,14 +1,15 @@
 """How the items of one trial relate: disease cohorts, disease-status routes, "any of" groups.
 
 Applied to a trial's item results (from :func:`cartnav.matching.items.evaluate_item`), in this
-order: :func:`apply_cohorts`, :func:`apply_routes`, :func:`apply_route_lists`,
-:func:`apply_headings`, :func:`apply_groups` (docs/matching.md).
+order: :func:`apply_cohorts`, :func:`apply_routes`,
+:func:`cartnav.matching.route_lists.apply_route_lists`, :func:`apply_headings`,
+:func:`apply_groups` (with :func:`cartnav.matching.route_lists.route_group_aliases`)
+(docs/matching.md).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cartnav.domain.criterion import CriterionItem
 from cartnav.domain.verdict import Verdict
@@ -104,75 +105,6 @@ def apply_routes(
     return tuple(out)
 
 
-def _is_route(item: CriterionItem) -> bool:
-    return any(
-        c.type == "disease_status" and c.attrs.get("status") in ROUTES | {"mrd_positive"}
-        for c in item.constraints
-    )
-
-
-# at least this many sub-items, and this share of them, name a disease-status route
-_LIST_ROUTES = 3
-_LIST_SHARE = 2 / 3
-_COHORT_TYPES = frozenset({"disease", "age"})
-# words that add to a route a condition its disease status alone does not check ("very early
-# relapse", "relapse of infant ALL", "MRD > 10-4 prior to planned transplant", "eligible for
-# transplant but no available donor"): a route so qualified does not decide the list
-_QUALIFIED_RE = re.compile(
-    r"\b(?:infant|early|late|on[- ]therapy|on[- ]treatment|while|during|eligible|ineligible|"
-    r"planned|donor|contraindicat\w*|candidate|risk|cytogenetic\w*|mll|kmt2a|ph\+?|"
-    r"philadelphia|time\s+point|end\s+of|at\s+the\s+end|prior\s+to|before|within|months?|"
-    r"weeks?|days?|if|unless|provided|except|only|age[sd]?|years?|isolated|testicular|cns)\b"
-)
-
-
-def apply_route_lists(
-    items: Sequence[CriterionItem], results: Sequence[CriterionResult]
-) -> tuple[CriterionResult, ...]:
-    """The sub-items of a heading ("... with high risk/relapsed CD19+ malignancy:") that nearly
-    all name a disease-status route ("very early relapse", "ALL post >= 2nd relapse", "MRD > 10-4
-    before transplant") are one list of routes into the trial, even with no "or" between them: a
-    patient cannot be in all of them. One met route admits the patient; the other routes are not
-    needed, however unknown. Sub-items that name no route keep their verdicts (requirements), and
-    a route with words its status does not check ("very early", "infant", "prior to planned
-    transplant") does not decide the list. (A list of requirements, such as organ function
-    limits, names no routes and is left alone.)"""
-    children: dict[int, list[int]] = {}
-    for i, (item, result) in enumerate(zip(items, results, strict=True)):
-        parent = result.parent
-        if (
-            parent is not None
-            and item.kind == "inclusion"
-            and item.group is None
-            and result.verdict is not NA
-            and items[parent].kind == "inclusion"
-            and items[parent].text.rstrip().endswith((":", "："))
-        ):
-            children.setdefault(parent, []).append(i)
-    out = list(results)
-    for indices in children.values():
-        routes = [i for i in indices if _is_route(items[i])]
-        if len(routes) < _LIST_ROUTES or len(routes) < _LIST_SHARE * len(indices):
-            continue
-        if not any(
-            results[i].verdict is MET and not _QUALIFIED_RE.search(items[i].text.lower())
-            for i in routes
-        ):
-            continue  # no route is met plainly: the study team judges the qualified ones
-        for i in indices:
-            r = results[i]
-            if r.verdict is MET:
-                continue
-            # another entry of the list ("High risk infant ALL (age < 6 months ...)") names a
-            # cohort rather than a route: not needed while it is only unknown; any other entry
-            # is a requirement and keeps its verdict
-            cohort = r.verdict is UNKNOWN and _COHORT_TYPES.intersection(r.constraint_types)
-            if i in routes or cohort:
-                reason = f"Not needed: another route of this list is met. ({r.reason})"
-                out[i] = _replace(r, NA, reason)
-    return tuple(out)
-
-
 GENERIC = frozenset({"relapsed", "refractory", "relapsed_or_refractory"})
 
 
@@ -189,9 +121,10 @@ def apply_headings(
             groups.setdefault(result.group, []).append(i)
     out = list(results)
     for indices in groups.values():
-        if {results[j].parent for j in indices} & set(indices):
+        parents = {results[j].parent for j in indices}
+        if parents & set(indices) or (len(parents) == 1 and None not in parents):
             continue  # the list's heading was found ("Relapsed or refractory ALL:" above its
-            # options, see apply_groups): a general option below it is a route of its own
+            # options, in the group or not): a general option below it is a route of its own
         statuses = {i: _statuses(items[i]) for i in indices}
         general = [i for i in indices if statuses[i] and statuses[i] <= GENERIC]
         specific = [i for i in indices if statuses[i] - GENERIC or not statuses[i]]
@@ -225,19 +158,23 @@ def _statuses(item: CriterionItem) -> set[str]:
 _ROUTE_TYPES = frozenset({"disease_status", "unknown", "consent", "logistics"})
 
 
-def apply_groups(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
+def apply_groups(
+    results: Sequence[CriterionResult], aliases: Mapping[str, str] | None = None
+) -> tuple[CriterionResult, ...]:
     """Read inclusion items sharing a ``group`` as "any of the following".
 
     A group's lead-in (an item of the group that heads other items of it: "CD19-positive ALL
     with one of the following:") is not one of the options: what it states beyond a disease
     status is shared by every option. The options decide the group; the lead-in keeps its own
     verdict, softened to a cautious ``unknown`` where it fails, since the parser may have read a
-    route as a heading.
+    route as a heading. ``aliases`` reads several groups as one
+    (:func:`cartnav.matching.route_lists.route_group_aliases`).
     """
+    aliases = aliases or {}
     groups: dict[str, list[int]] = {}
     for index, result in enumerate(results):
         if result.group is not None and result.kind == "inclusion":
-            groups.setdefault(result.group, []).append(index)
+            groups.setdefault(aliases.get(result.group, result.group), []).append(index)
     if not groups:
         return tuple(results)
     out = list(results)

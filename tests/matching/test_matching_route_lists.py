@@ -108,3 +108,76 @@ def test_a_heading_without_a_colon_is_not_a_list() -> None:
 def test_fewer_than_three_routes_are_not_a_list() -> None:
     match = _one(_items(REFRACTORY, SECOND))
     assert not any(r.reason.startswith("Not needed: another route") for r in match.criteria)
+
+
+# --- one list of routes split into two "or" groups -------------------------------------------
+
+HEAD_AND = "Patients aged 1-24 years with high risk relapsed/refractory B-lineage ALL, AND:"
+
+
+def _split_list(first: list[tuple[str, tuple]], second: list[tuple[str, tuple]]) -> tuple:
+    head = len(STANDARD_ITEMS)
+    heading = CriterionItem(
+        "inclusion",
+        HEAD_AND,
+        0,
+        len(HEAD_AND),
+        None,
+        None,
+        (c("disease_status", status="relapsed_or_refractory"),),
+    )
+    entries = [
+        CriterionItem("inclusion", text, 0, len(text), group, head, cs)
+        for group, part in (("g1", first), ("g2", second))
+        for text, cs in part
+    ]
+    return (*STANDARD_ITEMS, heading, *entries)
+
+
+PRIMARY = ("Primary refractory disease; OR,", (c("disease_status", status="primary_refractory"),))
+ISOLATED = (
+    "Isolated CNS relapse; OR,",
+    (c("disease_status", status="isolated_extramedullary"),),
+)
+HR_FIRST = ("HR first relapse; OR,", (c("disease_status", status="relapsed"),))
+
+
+def test_two_groups_of_routes_under_one_heading_are_one_list() -> None:
+    items = _split_list([REFRACTORY, SECOND, AFTER_SCT], [PRIMARY, ISOLATED])
+    match = _one(items)
+    assert _row(match, PRIMARY[0]).verdict == "not_applicable"
+    assert match.overall == "likely_eligible"
+
+
+def test_groups_are_not_joined_on_a_qualified_route_alone() -> None:
+    # "HR first relapse" is met on "a relapse" alone: "HR" is not checked
+    history = [
+        {"type": "induction", "date": "2023-01-15", "response": "CR"},
+        {"type": "relapse", "date": "2025-06-10", "site": "marrow"},
+        {"type": "reinduction", "date": "2025-06-20", "response": "CR"},
+    ]
+    items = _split_list([HR_FIRST, SECOND, AFTER_SCT], [PRIMARY, ISOLATED])
+    match = _one(items, history=history)
+    assert _row(match, PRIMARY[0]).verdict == "unknown"
+    assert match.overall == "possibly_eligible"
+
+
+# --- an exclusion the parser could not read, about a therapy the patient had -----------------
+
+
+def test_unread_exclusion_naming_a_cd19_therapy_the_patient_had_is_cautious() -> None:
+    text = "Prior CD19 or CD22 targeted therapy with Grade 4 toxicity or refractory Grade 3 CRS"
+    unread = CriterionItem("exclusion", text, 0, len(text), None, None, (c("unknown"),))
+    history = [
+        {"type": "induction", "date": "2023-01-15", "response": "CR"},
+        {"type": "relapse", "date": "2024-06-10", "site": "marrow"},
+        {"type": "car_t", "date": "2024-08-01", "product": "tisagenlecleucel", "response": "CR"},
+        {"type": "relapse", "date": "2025-06-10", "site": "marrow"},
+    ]
+    match = _one((*STANDARD_ITEMS, unread), history=history)
+    row = _row(match, text)
+    assert row.verdict == "unknown" and row.cautious
+    assert match.overall == "possibly_eligible"
+    # without such a therapy in the history the same text is a plain unknown
+    plain = _row(_one((*STANDARD_ITEMS, unread)), text)
+    assert plain.verdict == "unknown" and not plain.cautious
