@@ -304,6 +304,8 @@ def find_disease(
             kw <= start < stop and folded.startswith("unless", kw) for kw, _, stop in exceptions
         ):
             continue  # "(unless it is due to CLL ...)": the disease only explains an exception
+        if _REGIMEN_AFTER_RE.match(folded, end):
+            continue  # "standard ALL maintenance chemotherapy": the name of a regimen
         if _INVOLVEMENT_OF_RE.search(folded, max(0, start - 30), start):
             continue  # "meningeal involvement of MM": a site the disease reached (a condition)
         # a "non-" prefix of another word ("non-squamous") is not a negation
@@ -318,6 +320,10 @@ def find_disease(
     return out
 
 
+_REGIMEN_AFTER_RE = re.compile(
+    r"[\s-]+(?:(?:maintenance|consolidation)(?:[\s-]+type)?|(?:type[\s-]+)?chemotherapy|"
+    r"regimens?|protocols?)(?![-\w])"
+)
 _INVOLVEMENT_OF_RE = re.compile(r"(?:involvement|infiltration)\s+(?:by|of|with)\s+(?:the\s+)?$")
 
 

@@ -194,6 +194,12 @@ _OTHER_CONDITION_BEFORE_RE = re.compile(
     r"thrombo\w*|hepatitis(?:\s+[bc])?|hbv|hcv|cmv|ebv|tuberculosis|pneumonitis)\s*$"
 )
 _REGARDLESS_RE = re.compile(r"\b(?:regardless|irrespective)\s+of\b[^.;]*$")
+# "Patients who relapse while receiving maintenance chemotherapy will not be required to have a
+# waiting period": the status only says whom an easing of another rule applies to
+_WHO_BEFORE_RE = re.compile(r"\b(?:patients?|subjects?|participants?|those)\s+who\s+$")
+_NOT_REQUIRED_AFTER_RE = re.compile(
+    r"[^.;]{0,120}?\b(?:will|shall|do|does|are|is)\s+not\s+(?:be\s+)?(?:required|need(?:ed)?)\s+to\b"
+)
 _TOXICITY_RE = re.compile(r"(?:[≥≤<>]=?|grade)\s*$")
 _ANY_SITE_RE = re.compile(
     r"(?:marrow|bm)\s*(?:\(bm\)\s*)?,?\s*(?:and/or|or|and)\s+(?:combined\s+|isolated\s+)?$"
@@ -412,6 +418,10 @@ def _kept(
             or _OR_STAGE_AFTER_RE.match(folded, end)
         ):
             continue  # "locally advanced, metastatic, or recurrent NSCLC": one stage among others
+        if _NOT_REQUIRED_AFTER_RE.match(folded, end) and _WHO_BEFORE_RE.search(
+            folded, max(0, start - 30), start
+        ):
+            continue  # "patients who relapse while ... will not be required to wait"
         if _REGARDLESS_RE.search(folded, max(0, start - 60), start):
             continue  # "regardless of whether the disease is first or recurrent"
         if name in _PLAIN and _TOXICITY_RE.search(folded, max(0, start - 12), start):

@@ -168,6 +168,34 @@ def unread_targeted_therapy(facts: PatientFacts, item: CriterionItem) -> str | N
     return None
 
 
+# when an MRD level is to be measured ("after reinduction", "at the end of induction", "prior to
+# planned SCT"): a blast count of today does not tell it
+_MRD_TIME_POINT = re.compile(
+    r"\b(?:after|following|post|prior\s+to|before|during|at\s+(?:the\s+)?end\s+of|end\s+of|"
+    r"at\s+(?:week|day)|time\s*point)\b",
+    re.IGNORECASE,
+)
+
+
+def mrd_from_blasts_at_a_time_point(
+    evaluation: Evaluation, constraint: Constraint, item: CriterionItem
+) -> Evaluation:
+    """An MRD level read from today's marrow blasts (disease_status evaluator) while the item
+    asks for it at a point of the treatment ("MRD > 0.1% after reinduction"): unknown."""
+    if (
+        evaluation.verdict is not MET
+        or constraint.attrs.get("status") != "mrd_positive"
+        or evaluation.facts != ("current.marrow_blasts_pct",)
+        or not _MRD_TIME_POINT.search(item.text)
+    ):
+        return evaluation
+    finding = (
+        f"{evaluation.finding}; but the trial asks for the MRD at a point of the treatment, which"
+        " the blast count of today does not show"
+    )
+    return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
+
+
 def names_a_relapse_the_patient_lacks(facts: PatientFacts, item: CriterionItem) -> bool:
     """A met disease-status inclusion whose words also ask for a relapse the parser did not read
     ("MRD > 0.1% after reinduction for relapsed ALL") for a patient who has never relapsed."""
@@ -179,11 +207,18 @@ def names_a_relapse_the_patient_lacks(facts: PatientFacts, item: CriterionItem) 
     return bool(RELAPSE_WORDS.search(item.text)) and not REFRACTORY_WORDS.search(item.text)
 
 
-def qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionItem) -> Evaluation:
+def qualified(
+    evaluation: Evaluation,
+    constraint: Constraint,
+    item: CriterionItem,
+    facts: PatientFacts | None = None,
+) -> Evaluation:
     """An exclusion with a qualifier the profile cannot answer ("uncontrolled hepatitis B",
     "drug-uncontrollable CNS leukaemia", "prior CD19 therapy with grade 4 toxicity") does not
     exclude by itself; nor does an inclusion stating the absence of such a thing ("no prior CAR-T
-    with grade 4 CRS", "no GVHD requiring systemic treatment")."""
+    with grade 4 CRS", "no GVHD requiring systemic treatment"). A qualifier the relapse sites
+    answer ("relapsed ALL with testicular involvement", and every relapse was in the marrow or
+    the CNS) decides the statement: not met."""
     if item.kind == "exclusion":
         if evaluation.verdict is not MET:
             return evaluation
@@ -191,6 +226,17 @@ def qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionIte
         return evaluation
     if constraint.type in _QUALIFIABLE and unread_qualifier(constraint, item):
         qualifier = unread_qualifier_text(constraint, item)
+        if (
+            item.kind == "exclusion"
+            and facts is not None
+            and _TESTICULAR.search(qualifier)
+            and _no_testicular_relapse(facts)
+        ):
+            finding = (
+                f"{evaluation.finding}; the trial means it only {qualifier}, and every relapse"
+                " in the history was in the marrow or the CNS"
+            )
+            return Evaluation(NOT_MET, evaluation.subject, finding, (*evaluation.facts, "history"))
         finding = (
             f"{evaluation.finding}; the trial means it only {qualifier},"
             " which the profile does not give"
@@ -205,6 +251,20 @@ def qualified(evaluation: Evaluation, constraint: Constraint, item: CriterionIte
         return evaluation
     finding = f"{evaluation.finding}; the trial's qualifier (active, uncontrolled ...) is not given"
     return Evaluation(UNKNOWN, evaluation.subject, finding, evaluation.facts, (), cautious=True)
+
+
+_TESTICULAR = re.compile(r"testic|testis|testes", re.IGNORECASE)
+_NOT_TESTICULAR_SITES = frozenset({"marrow", "cns"})
+
+
+def _no_testicular_relapse(facts: PatientFacts) -> bool:
+    """Every relapse in the history names its site, and none is testicular or combined."""
+    sites = [
+        getattr(event, "site", None)
+        for event in facts.profile.history
+        if getattr(event, "type", None) == "relapse"
+    ]
+    return bool(sites) and all(site in _NOT_TESTICULAR_SITES for site in sites)
 
 
 def _states_absence(constraint: Constraint) -> bool:

@@ -228,7 +228,8 @@ def _careful(
         )
     evaluation = cautions.with_exception(raw, constraint, item.kind)
     evaluation = cautions.therapy_in_context(evaluation, constraint, item)
-    evaluation = cautions.qualified(evaluation, constraint, item)
+    evaluation = cautions.qualified(evaluation, constraint, item, facts)
+    evaluation = cautions.mrd_from_blasts_at_a_time_point(evaluation, constraint, item)
     return cautions.from_model(evaluation, constraint, item.kind)
 
 

@@ -367,6 +367,21 @@ NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
         {"therapy": "chemotherapy"},
     ),
     (
+        "status-of-an-easing",
+        "exclusion",
+        "Patients who relapse while receiving standard ALL maintenance chemotherapy will not be "
+        "required to have a waiting period before entry onto this study",
+        "disease_status",
+        {"status": "relapsed"},
+    ),
+    (
+        "regimen-name",
+        "exclusion",
+        "Patients who are on standard ALL maintenance type chemotherapy",
+        "disease",
+        {"disease": "ALL"},
+    ),
+    (
         "autoimmune-with-cns",
         "exclusion",
         "History of any CNS disorder such as dementia, or any autoimmune disease with CNS "

@@ -455,3 +455,57 @@ def test_a_model_reading_never_rules_a_patient_out() -> None:
     # and a model reading that is met stays met
     fine = c("performance", scale="lansky", op=">=", value=30, source="model")
     assert evaluate_item(facts, item("inclusion", fine)).verdict is MET
+
+
+# --- readings of a whole item's words (cautions) ---------------------------------------------
+
+
+def _parsed(kind: str, text: str) -> CriterionItem:
+    from cartnav.criteria import extract_constraints
+
+    found = extract_constraints(text, kind)  # type: ignore[arg-type]
+    return CriterionItem(kind, text, 0, len(text), None, None, found)  # type: ignore[arg-type]
+
+
+def _relapses(*sites: str | None) -> list[dict[str, Any]]:
+    history: list[dict[str, Any]] = [{"type": "induction", "date": "2023-01-15", "response": "CR"}]
+    for n, site in enumerate(sites):
+        event: dict[str, Any] = {"type": "relapse", "date": f"202{4 + n}-06-10"}
+        if site is not None:
+            event["site"] = site
+        history.append(event)
+    return history
+
+
+@pytest.mark.parametrize(
+    ("sites", "verdict", "cautious"),
+    [
+        (("marrow",), MET, False),  # every relapse in the marrow: the exclusion does not apply
+        (("marrow", "cns"), MET, False),
+        (("testicular",), UNKNOWN, True),  # the exclusion's qualifier is not read: cautious
+        (("combined",), UNKNOWN, True),
+        ((None,), UNKNOWN, True),
+    ],
+    ids=["marrow", "marrow-cns", "testicular", "combined", "site-missing"],
+)
+def test_testicular_qualifier_answered_by_the_relapse_sites(
+    sites: tuple[str | None, ...], verdict: Verdict, cautious: bool
+) -> None:
+    exclusion = _parsed("exclusion", "Recurrent or refractory ALL with testicular involvement")
+    result = evaluate_item(_facts(history=_relapses(*sites)), exclusion)
+    assert result.verdict is verdict, result.reason
+    assert result.cautious is cautious
+
+
+def test_mrd_at_a_time_point_is_not_read_from_todays_blasts() -> None:
+    current = {**BASE_PROFILE["current"], "marrow_blasts_pct": 30}
+    current.pop("mrd", None)
+    facts = _facts(current=current)
+    timed = _parsed("inclusion", "MRD > 0.1% after either reinduction therapy or consolidation")
+    plain = _parsed("inclusion", "Detectable disease in the BM at a level ≥10⁻⁴")
+    result = evaluate_item(facts, timed)
+    assert result.verdict is UNKNOWN and result.cautious
+    assert evaluate_item(facts, plain).verdict is MET
+    # an MRD figure that meets the level is read as it is
+    with_mrd = _facts(current={**current, "mrd": 0.01})
+    assert evaluate_item(with_mrd, timed).verdict is MET

@@ -151,7 +151,10 @@ def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluatio
     # trial asks for (at most 5%); read from the blast count alone, so that a missing fact can
     # only ever make the answer unknown (docs/matching.md)
     lower_bound = op in (">=", ">", "=") and (threshold is None or threshold <= _MORPHOLOGIC)
-    if lower_bound and blasts is not None and blasts >= _MORPHOLOGIC * 100:
+    mrd_meets = mrd is not None and (
+        holds(mrd, op, threshold) if threshold is not None else mrd > 0
+    )
+    if lower_bound and not mrd_meets and blasts is not None and blasts >= _MORPHOLOGIC * 100:
         return Evaluation(
             MET,
             subject,
