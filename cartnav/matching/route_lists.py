@@ -95,8 +95,8 @@ def apply_route_lists(
             continue  # no route is met plainly: the study team judges the qualified ones
         for i in indices:
             r = results[i]
-            if r.verdict is MET:
-                continue
+            if r.verdict is MET and (i not in routes or _plain(items[i])):
+                continue  # (a qualified route met on its status alone is not shown as met)
             # another entry of the list ("High risk infant ALL (age < 6 months ...)") names a
             # cohort rather than a route: not needed while it is only unknown; any other entry
             # is a requirement and keeps its verdict
