@@ -168,6 +168,27 @@ def unread_targeted_therapy(facts: PatientFacts, item: CriterionItem) -> str | N
     return None
 
 
+# "Individuals with Ph+ disease are eligible if ...": an item about Ph-positive patients only
+_PH_SCOPE = re.compile(
+    r"^\W*(?:patients?|individuals?|subjects?|participants?|those|children)\s+with\s+(?:a\s+)?"
+    r"(?:ph\s*\+|ph[- ]positive|philadelphia(?:\s+chromosome)?[- ]positive|"
+    r"philadelphia\s+chromosome\s+\(ph\)\s*[- ]?positive|bcr[- ]?abl1?[- ]positive)",
+    re.IGNORECASE,
+)
+
+
+def only_for_ph_positive(facts: PatientFacts, item: CriterionItem) -> bool:
+    """The item speaks of Ph-positive patients only and the profile says Ph-negative."""
+    diagnosis = facts.profile.diagnosis
+    return (
+        item.kind == "inclusion"
+        and item.group is None  # an option of a list stays one: its group decides
+        and diagnosis is not None
+        and diagnosis.ph_positive is False
+        and _PH_SCOPE.search(item.text) is not None
+    )
+
+
 # when an MRD level is to be measured ("after reinduction", "at the end of induction", "prior to
 # planned SCT"): a blast count of today does not tell it
 _MRD_TIME_POINT = re.compile(

@@ -43,7 +43,7 @@ from cartnav.matching.results import (
     SiteView,
     TrialMatch,
 )
-from cartnav.matching.route_lists import apply_route_lists, route_group_aliases
+from cartnav.matching.route_lists import apply_route_lists, qualified, route_group_aliases
 from cartnav.matching.structure import (
     OTHER_COHORT,
     apply_cohorts,
@@ -157,7 +157,7 @@ class _Run:
                 )
                 routed = apply_route_lists(items, apply_routes(items, evaluated))
                 aliases = route_group_aliases(items, routed)
-                found = apply_groups(apply_headings(items, routed), aliases)
+                found = apply_groups(apply_headings(items, routed), aliases, qualified(items))
             self._sets[set_id] = found
         return found
 

@@ -76,6 +76,19 @@ def evaluate_item(
             span=span,
             group=item.group,
         )
+    if cautions.only_for_ph_positive(facts, item):
+        return CriterionResult(
+            item.kind,
+            item.text,
+            NA,
+            "Not applicable: this criterion is for Philadelphia chromosome-positive disease, and"
+            " the profile says Ph-negative.",
+            span=span,
+            group=item.group,
+            facts=("diagnosis.ph_positive",),
+            constraint_types=types,
+            parent=item.parent,
+        )
     if len(item.constraints) == 1:
         statement, evaluations, disease_fit, cautious, open_types = _single(facts, item, evaluate)
     else:

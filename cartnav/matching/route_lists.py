@@ -107,15 +107,19 @@ def apply_route_lists(
     return tuple(out)
 
 
+def qualified(items: Sequence[CriterionItem]) -> frozenset[int]:
+    """Indices of the route items whose words say more than their constraints read."""
+    return frozenset(i for i, item in enumerate(items) if _is_route(item) and not _plain(item))
+
+
 def route_group_aliases(
     items: Sequence[CriterionItem], results: Sequence[CriterionResult]
 ) -> dict[str, str]:
     """Groups of routes under one heading that the parser split in two ("... OR, HR first
     relapse; OR, ... (Phase II only - criteria in addition:) Primary refractory disease; OR,
-    ..."): one list when every such group names routes in at least two thirds of its options
-    and one option is met plainly (nothing in its words beyond what was read: not "BM MRD >=
-    10-3 prior to planned SCT"). Returns each such group's id -> the first one's (for
-    :func:`apply_groups`)."""
+    ..."): one list when every such group names routes in at least two thirds of its options.
+    Returns each such group's id -> the first one's (for ``apply_groups``, where only a route met
+    plainly decides a group)."""
     by_parent: dict[int, dict[str, list[int]]] = {}
     for i, (item, result) in enumerate(zip(items, results, strict=True)):
         if item.kind == "inclusion" and item.group is not None and result.parent is not None:
@@ -127,10 +131,6 @@ def route_group_aliases(
         if all(
             sum(_is_route(items[i]) for i in indices) >= _LIST_SHARE * len(indices)
             for indices in groups.values()
-        ) and any(
-            results[i].verdict is MET and _plain(items[i])
-            for indices in groups.values()
-            for i in indices
         ):
             first = next(iter(groups))
             aliases.update({group: first for group in groups})

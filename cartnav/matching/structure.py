@@ -9,7 +9,7 @@ order: :func:`apply_cohorts`, :func:`apply_routes`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from cartnav.domain.criterion import CriterionItem
 from cartnav.domain.verdict import Verdict
@@ -159,7 +159,9 @@ _ROUTE_TYPES = frozenset({"disease_status", "unknown", "consent", "logistics"})
 
 
 def apply_groups(
-    results: Sequence[CriterionResult], aliases: Mapping[str, str] | None = None
+    results: Sequence[CriterionResult],
+    aliases: Mapping[str, str] | None = None,
+    qualified: Collection[int] = (),
 ) -> tuple[CriterionResult, ...]:
     """Read inclusion items sharing a ``group`` as "any of the following".
 
@@ -168,7 +170,9 @@ def apply_groups(
     status is shared by every option. The options decide the group; the lead-in keeps its own
     verdict, softened to a cautious ``unknown`` where it fails, since the parser may have read a
     route as a heading. ``aliases`` reads several groups as one
-    (:func:`cartnav.matching.route_lists.route_group_aliases`).
+    (:func:`cartnav.matching.route_lists.route_group_aliases`). A met option in ``qualified``
+    (a route with words its status does not check, :func:`cartnav.matching.route_lists.qualified`)
+    does not decide its group: it is a cautious unknown.
     """
     aliases = aliases or {}
     groups: dict[str, list[int]] = {}
@@ -183,10 +187,17 @@ def apply_groups(
             continue
         lead_ins = {results[j].parent for j in indices} & set(indices)
         options = [i for i in indices if i not in lead_ins] or indices
-        group_verdict = any_of([results[i].verdict for i in options])
+        partly = {i for i in options if i in qualified and results[i].verdict is MET}
+        group_verdict = any_of([UNKNOWN if i in partly else results[i].verdict for i in options])
         for i in indices:
             r = results[i]
-            if i in lead_ins and i not in options:
+            if i in partly and group_verdict is not MET:
+                reason = (
+                    f"Unknown: {r.reason.removeprefix('Met: ')} But the criterion says more than"
+                    " cartnav read, so the study team must judge it."
+                )
+                out[i] = r.but(UNKNOWN, reason, cautious=True)
+            elif i in lead_ins and i not in options:
                 out[i] = _lead_in(r, group_verdict)
             elif group_verdict is MET and r.verdict is not MET:
                 reason = f"Not needed: another option of this group is met. ({r.reason})"

@@ -509,3 +509,63 @@ def test_mrd_at_a_time_point_is_not_read_from_todays_blasts() -> None:
     # an MRD figure that meets the level is read as it is
     with_mrd = _facts(current={**current, "mrd": 0.01})
     assert evaluate_item(with_mrd, timed).verdict is MET
+
+
+def test_an_item_for_ph_positive_patients_does_not_apply_to_a_ph_negative_one() -> None:
+    text = (
+        "Individuals with Ph+ disease are eligible if they are intolerant to tyrosine kinase"
+        " inhibitor (TKI) therapy, or if they have relapsed or refractory disease despite"
+        " treatment with at least 2 different TKIs"
+    )
+    ph = _parsed("inclusion", text)
+    negative = {**BASE_PROFILE["diagnosis"], "ph_positive": False}
+    assert evaluate_item(_facts(diagnosis=negative), ph).verdict is NA
+    unknown = {k: v for k, v in BASE_PROFILE["diagnosis"].items() if k != "ph_positive"}
+    assert evaluate_item(_facts(diagnosis=unknown), ph).verdict is not NA
+    # an option of a list stays one: its group decides
+    option = CriterionItem("inclusion", text, 0, len(text), "g1", None, ph.constraints)
+    assert evaluate_item(_facts(diagnosis=negative), option).verdict is not NA
+
+
+@pytest.mark.parametrize(
+    ("history", "verdict"),
+    [
+        # one line: induction and maintenance before the first relapse
+        (
+            [
+                {"type": "induction", "date": "2023-01-15", "response": "CR"},
+                {"type": "therapy", "date": "2023-06-01", "agent": "maintenance chemotherapy"},
+                {"type": "relapse", "date": "2026-10-05", "site": "marrow"},
+            ],
+            UNKNOWN,
+        ),
+        # two lines: a salvage after the first relapse
+        (
+            [
+                {"type": "induction", "date": "2024-03-03", "response": "CR"},
+                {"type": "relapse", "date": "2025-07-01", "site": "marrow"},
+                {"type": "therapy", "date": "2025-07-05", "agent": "dasatinib"},
+                {"type": "relapse", "date": "2026-09-01", "site": "marrow"},
+            ],
+            MET,
+        ),
+        # two lines: induction failure, then a reinduction
+        (
+            [
+                {"type": "induction", "date": "2024-03-03", "response": "no_CR"},
+                {"type": "reinduction", "date": "2024-05-01", "response": "no_CR"},
+            ],
+            MET,
+        ),
+    ],
+    ids=["one-line", "salvage", "reinduction"],
+)
+def test_lines_of_therapy_are_counted_by_phase(
+    history: list[dict[str, Any]], verdict: Verdict
+) -> None:
+    lines = _parsed(
+        "inclusion", "Relapsed or refractory disease after 2 or more lines of systemic therapy"
+    )
+    constraint = next(c for c in lines.constraints if c.type == "prior_therapy")
+    only = CriterionItem("inclusion", lines.text, 0, len(lines.text), None, None, (constraint,))
+    assert evaluate_item(_facts(history=history), only).verdict is verdict

@@ -67,8 +67,8 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     window = f" in the last {int(within)} days" if within is not None else ""
     if since is not None:
         window = f" at least {int(since)} days ago"
-    if min_lines is not None and not therapy:
-        return _lines(facts, int(min_lines))
+    if min_lines is not None and therapy in ("", "chemotherapy") and requirement == "required":
+        return _lines(facts, int(min_lines))  # "after 2 or more lines of systemic therapy"
     if requirement == "allowed":
         return _allowed(facts, therapy, name, since if kind == "inclusion" else None)
     if kind == "exclusion" and therapy in WASHOUTS and within is None and since is None:
@@ -218,17 +218,39 @@ def _lines(facts: PatientFacts, min_lines: int) -> Evaluation:
         return Evaluation(
             UNKNOWN, subject, "the profile gives no treatment history", HISTORY, HISTORY
         )
-    lines = sum(
-        1
-        for e in facts.course.therapies
-        if e.tokens & {"chemotherapy", "car_t", "hsct", "immunotherapy"}
-    )
+    lines = _line_count(facts)
     if lines >= min_lines:
-        return Evaluation(MET, subject, f"the history lists {lines} treatments", HISTORY)
+        return Evaluation(MET, subject, f"the history shows {lines} lines of treatment", HISTORY)
     return Evaluation(
         UNKNOWN,
         subject,
-        f"the history lists {lines}; earlier lines may not be listed",
+        f"the history shows {lines}; a line may not be listed",
         HISTORY,
         HISTORY,
     )
+
+
+_LINE_STARTS = ("reinduction", "car_t")
+_TREATMENTS = ("induction", "reinduction", "therapy", "car_t")
+
+
+def _line_count(facts: PatientFacts) -> int:
+    """Lines of treatment the history shows at least: the treatments between two relapses are
+    one line (induction with its consolidation and maintenance; a salvage after a relapse), and
+    each further reinduction or CAR-T within them is one more. A transplant is consolidation."""
+    lines = 0
+    segment: list[str] = []
+    for event in facts.profile.history:
+        if event.type == "relapse":
+            lines += _segment_lines(segment)
+            segment = []
+        else:
+            segment.append(event.type)
+    return lines + _segment_lines(segment)
+
+
+def _segment_lines(types: list[str]) -> int:
+    if not any(t in _TREATMENTS for t in types):
+        return 0
+    starts = sum(1 for t in types if t in _LINE_STARTS)
+    return max(1, starts + (1 if types and types[0] in ("induction", "therapy") else 0))
