@@ -67,8 +67,10 @@ def evaluate(facts: PatientFacts, constraint: Constraint, kind: ItemKind) -> Eva
     window = f" in the last {int(within)} days" if within is not None else ""
     if since is not None:
         window = f" at least {int(since)} days ago"
-    if min_lines is not None and therapy in ("", "chemotherapy") and requirement == "required":
-        return _lines(facts, int(min_lines))  # "after 2 or more lines of systemic therapy"
+    if min_lines is not None and therapy in ("", "chemotherapy") and requirement != "allowed":
+        # "after 2 or more lines of systemic therapy"; an exclusion of "more than 3 prior
+        # regimens" applies when the history shows that many (fewer may be too few listed)
+        return _lines(facts, int(min_lines))
     if requirement == "allowed":
         return _allowed(facts, therapy, name, since if kind == "inclusion" else None)
     if kind == "exclusion" and therapy in WASHOUTS and within is None and since is None:
