@@ -160,7 +160,8 @@ _CONDITIONS: list[tuple[str, str]] = [
         "thrombosis",
         r"thromb(?:osis|oses|us|i)\b|thrombo-?embol\w*|thrombophilia|\bembolism|"
         # "arterial thrombotic/embolic events"
-        r"\bthrombotic\s*(?:/\s*embolic\s+|or\s+embolic\s+|\s)(?:events?|episodes?|complications?)|"
+        r"\bthrombotic\s*(?:/\s*embolic\s+|or\s+embolic\s+|\s)(?:events?|episodes?|complications?|"
+        r"disorders?|diseases?)|"
         r"deep\s+ve(?:in|nous)\s+thromb\w*|\bdvt\b",
     ),
     (
@@ -174,7 +175,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     (
         "substance_abuse",
         r"(?:drugs?|alcohol|substances?)\s*(?:/\s*\w+\s*)?(?:abuse|addiction|dependence|misuse)|"
-        r"\balcoholism\b|\balcoholics?\b|\bdrug\s+addicts?\b",
+        r"\balcoholism\b|\balcoholics?\b|\bdrug\s+addicts?\b|\bdrugs?\s+of\s+abuse\b",
     ),
     (
         "metabolic_disease",
@@ -187,6 +188,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "neurological_disorder",
+        r"\btia\b|transient\s+isch(?:a)?emic\s+attacks?|"
         r"neurolog\w*\s+(?:disorders?|diseases?|conditions?)|encephalopath(?:y|ies)|"
         r"central\s+nervous\s+system\s+(?:diseases|disorders?)|"
         r"(?:disease|disorder)s?\s+(?:in|of)\s+(?:the\s+)?central\s+nervous\s+system|"
@@ -243,7 +245,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {  # word prefixes (see gates.py)
     "liver_disease": frozenset({"live", "cirr"} | {"hepa", "pugh"}),
     "neurological_disorder": frozenset(
         {"neur", "nerv", "stro", "cere", "migr", "deme", "park", "scle", "myas"}
-        | {"ence", "apha", "cns", "intr", "isch"}
+        | {"ence", "apha", "cns", "intr", "isch", "tia"}
     ),
     "htlv1": frozenset({"htlv", "huma"}),
     "ebv": frozenset({"ebv", "epst"}),

@@ -305,6 +305,7 @@ LABS = frozenset(
 CONDITIONS = frozenset(
     {
         "hcg",
+        "tia",
         "meni",
         "lept",
         "nonp",
@@ -430,7 +431,7 @@ CONDITIONS = frozenset(
 )
 CONSENT = frozenset(
     {"asse", "cons", "icf", "will", "unwi", "comp", "cont", "birt", "agre", "volu", "abil"}
-    | {"inca", "lega", "able", "refu", "abst", "cond", "read", "coop"}
+    | {"inca", "lega", "able", "refu", "abst", "cond", "read", "coop", "unab"}
 )
 LOGISTICS = frozenset(
     {

@@ -144,7 +144,8 @@ _UNITS: list[tuple[str, str]] = [
         "x_uln",
         # "3 times the upper limit" (of normal left out)
         r"(?:x|times|fold|-fold)\s*(?:the\s+)?upper\s+limits?\b(?!\s+of\b)|"
-        r"(?:x|times|fold|-fold|\*)?\s*(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+"
+        r"(?:x|times|fold|-fold|\*)?\s*(?:(?:greater|higher|more)\s+than\s+)?(?:of\s+)?(?:the\s+)?"
+        r"(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+"
         r"(?:of\s*)?(?:the\s+)?normal|upper\s+norma?l?\s+limit|upper\s+limitation\s+of\s+normal|"
         r"normal\s+(?:upper\s+limit|range|value|level)|normal\b)",
     ),

@@ -1,4 +1,4 @@
-"""Phrasings met in fresh registry items (rounds 28-37 of docs/criteria-annotation.md).
+"""Phrasings met in fresh registry items (rounds 28-39 of docs/criteria-annotation.md).
 
 Each case is one item's text with a constraint it must give, or a constraint it must not give;
 the wording is the registry's (shortened where the rest does not matter).
@@ -260,6 +260,44 @@ FOUND += [
         "Patients must have adequate organ and marrow function within 7 days prior to enrollment.",
         "condition",
         {"condition": "organ_dysfunction", "negated": True},
+    ),
+]
+
+FOUND += [
+    (
+        "times-greater-than-uln",
+        "inclusion",
+        "Alkaline phosphatase ≤ 2.5 times greater than the upper limit of normal",
+        "lab",
+        {"analyte": "alp", "op": "<=", "value": 2.5, "unit": "x_uln"},
+    ),
+    (
+        "unable-to-understand",
+        "exclusion",
+        "Person is unable to understand the nature, importance and scope of the clinical trial",
+        "consent",
+        {},
+    ),
+    (
+        "tia",
+        "exclusion",
+        "History of ischemic or TIA within 6 months before enrollment;",
+        "condition",
+        {"condition": "neurological_disorder"},
+    ),
+    (
+        "drugs-of-abuse",
+        "exclusion",
+        "Positive urine screen for drugs of abuse",
+        "condition",
+        {"condition": "substance_abuse"},
+    ),
+    (
+        "thrombotic-disorders",
+        "exclusion",
+        "Bleeding or thrombotic disorders",
+        "condition",
+        {"condition": "thrombosis"},
     ),
 ]
 
