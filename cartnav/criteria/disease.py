@@ -172,7 +172,7 @@ _CONTEXT_FOR_RE = re.compile(rf"{_CONTEXT_FOR}(?:ph\+?\s*|philadelphia[\w\s+()-]
 # the disease; so does "no prior therapy for metastatic NSCLC" in an inclusion item (but "prior
 # treatment for metastatic NSCLC" in an inclusion item also says the disease)
 _STAGED_FOR_RE = re.compile(
-    rf"{_CONTEXT_FOR}(?:(?:(?:locally\s+)?advanced|metastatic|recurrent|unresectable|relapsed|"
+    rf"{_CONTEXT_FOR}(?:(?:(?:locally[-\s]+)?advanced|metastatic|recurrent|unresectable|relapsed|"
     r"refractory|[a-z0-9]+(?:-mutated|-mutant|-positive|\+))(?:\s*(?:/|,|or|and)\s*|\s+))+$"
 )
 _NO_PRIOR_RE = re.compile(r"\b(?:no|without)\s+(?:prior|previous)\b|na[iï]ve\b")
