@@ -89,7 +89,11 @@ _CONDITIONS: list[tuple[str, str]] = [
         "other_malignancy",
         r"(?:other|another|second|secondary|prior|previous|history\s+of|concurrent|concomitant|"
         r"additional|coexisting|active)\s+(?:[\w-]+\s+){0,3}?(?:malignan\w+|cancers?|tumou?rs?|"
-        r"neoplasms?)|\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+history|"
+        # ("previous tumor samples": tissue, not a cancer)
+        r"neoplasms?)(?!\s+(?:samples?|tissues?|specimens?|biops\w+|blocks?|slides?))|"
+        r"\bmalignan(?:cy|cies|t\s+tumou?rs?)\s+history|"
+        # "Malignancies other than disease under study within 5 years"
+        r"\bmalignan(?:cy|cies)\s+other\s+than\b|"
         # "malignant tumor within 5 years, with the exception of ...": an earlier cancer
         r"(?:\bmalignan(?:cy|cies|t\s+tumou?rs?)|\b(?:tumou?r|cancer)\s+history)\s+"
         r"(?:within|in)\s+(?:the\s+)?(?:(?:past|last|previous)\s+)?"
@@ -341,6 +345,8 @@ def find_conditions(
                 or negated_after(folded, end)
                 or folded.endswith(("non", "non-"), 0, start)  # "nonpregnant"
             )
+            if label == "pregnancy" and _PARTNER_AFTER_RE.match(folded, end):
+                continue  # "with a pregnant female partner": the partner's pregnancy
             if label == "pregnancy" and "test" in folded[end : end + 8]:
                 negated = "negativ" in folded[max(0, start - 25) : end + 80] or negated
                 if not negated and not _POSITIVE_BEFORE_RE.search(
@@ -647,6 +653,7 @@ def _refine(folded: str, name: str, start: int, end: int) -> str | None:
     return name
 
 
+_PARTNER_AFTER_RE = re.compile(r"\s+(?:female\s+|women\s+)?partners?\b")
 _POSITIVE_BEFORE_RE = re.compile(r"\bpositive\s+(?:serum\s+|urine\s+)?$")
 _DISEASE_WITH_RE = re.compile(
     r"\b(?:autoimmune|inflammatory)\s+(?:diseases?|disorders?)\s+with\s+$"

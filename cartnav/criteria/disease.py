@@ -163,7 +163,7 @@ _B_CONTEXT_RE = re.compile(
 _CD19_BEFORE_RE = re.compile(r"cd19\s*(?:\+|-?positive|-?pos)\s*$")
 _SURVIVAL_IN_RE = re.compile(r"(?:survival|life\s+expectancy)\b[^.;,]{0,45}\bin\s+$")
 _CONTEXT_FOR = (
-    r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?|regimens?|lines?|na[iï]ve|"
+    r"(?:inhibitors?|tkis?|therapy|chemotherapy|treatment|drugs?|regimens?|lines?|na[iï]ve|trials?|"
     r"(?:was|were|been)\s+(?:used|given|administered))\s+for\s+(?:(?:the\s+)?treatment\s+of\s+)?"
     r"(?:patients?\s+with\s+)?"
 )

@@ -243,7 +243,9 @@ def _therapy_words(folded: str, words: set[str]) -> bool:
     """Rarer therapy phrasings whose leading words are too common for the prefix gate."""
     if "tinib" in folded:  # kinase inhibitors by name ("alectinib", "osimertinib")
         return True
-    if "inhibitor" in folded and (_KINASE_CLASS_RE.search(folded) or "interleukin" in folded):
+    if ("inhibitor" in folded or "target" in folded) and (
+        _KINASE_CLASS_RE.search(folded) or "interleukin" in folded
+    ):
         return True  # "VEGFR inhibitor", "interleukin-1 inhibitor"
     if "syst" in words and ("systemic therap" in folded or "systemic treatment" in folded):
         return True

@@ -291,7 +291,9 @@ def find_therapy(
         "neoplast" in folded or "tumo" in folded or "cancer" in folded
     ):
         active = sorted([*active, _CHEMO_INDEX])
-    if _TKI_INDEX not in active and ("tinib" in folded or "inhibitor" in folded):
+    if _TKI_INDEX not in active and (
+        "tinib" in folded or "inhibitor" in folded or "target" in folded
+    ):
         # any "-tinib" drug name, a kinase inhibitor named by its target
         active = sorted([*active, _TKI_INDEX])
     for index in active:

@@ -31,7 +31,10 @@ _IMMUNOSUPPRESSANTS = (
 # kinase inhibitors named by their target; the text also needs the word "inhibitor"
 KINASE_CLASS = (
     r"\b(?:v?egfr(?:-?\d)?|alk|ros-?1|jak|flt-?3|bcr-?abl|(?:multi-?\s*)?kinase)"
-    r"[-\s]+inhibitors?\b"
+    r"[-\s]+inhibitors?\b|"
+    # "an antiangiogenetic agent targeting VEGFR", "drugs that target EGFR exon 20 insertions"
+    r"\b(?:agents?|drugs?|inhibitors?)\s+(?:that\s+)?target(?:ing|s)?\s+(?:the\s+)?"
+    r"(?:v?egfr|alk|ros-?1)\b"
 )
 _TERMS: list[tuple[str, str, bool]] = [  # (therapy, pattern, needs a washout or explicit cue)
     (

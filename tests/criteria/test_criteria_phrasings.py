@@ -1,4 +1,4 @@
-"""Phrasings met in fresh registry items (rounds 28-39 of docs/criteria-annotation.md).
+"""Phrasings met in fresh registry items (rounds 28-41 of docs/criteria-annotation.md).
 
 Each case is one item's text with a constraint it must give, or a constraint it must not give;
 the wording is the registry's (shortened where the rest does not matter).
@@ -301,6 +301,23 @@ FOUND += [
     ),
 ]
 
+FOUND += [
+    (
+        "agent-targeting",
+        "inclusion",
+        "No prior history of an antiangiogenetic agent targeting VEGFR for thymic carcinoma",
+        "prior_therapy",
+        {"therapy": "tki", "requirement": "excluded"},
+    ),
+    (
+        "malignancies-other-than",
+        "exclusion",
+        "Malignancies other than disease under study within 5 years prior to Cycle 1 Day 1",
+        "condition",
+        {"condition": "other_malignancy"},
+    ),
+]
+
 NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
     ("years-post-transplant", "inclusion", "Patients must be ≥ 2 years post-transplant", "age", {}),
     (
@@ -418,6 +435,28 @@ NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
         "Patients who are on standard ALL maintenance type chemotherapy",
         "disease",
         {"disease": "ALL"},
+    ),
+    (
+        "tumor-samples",
+        "inclusion",
+        "Confirmation of tumor EGFR sensitive mutation positive in previous tumor samples",
+        "condition",
+        {"condition": "other_malignancy"},
+    ),
+    (
+        "pregnant-partner",
+        "exclusion",
+        "With a pregnant female partner, men must remain abstinent or use a condom",
+        "condition",
+        {"condition": "pregnancy"},
+    ),
+    (
+        "disease-of-another-trial",
+        "exclusion",
+        "Participants who have received alectinib as an investigational study drug in a clinical "
+        "trial for the treatment of advanced NSCLC",
+        "disease",
+        {"disease": "NSCLC"},
     ),
     (
         "autoimmune-with-cns",
