@@ -271,6 +271,11 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         ):
             continue  # "(Gilbert's syndrome subjects: TBIL <= 3 mg/dl)": the exception's limit
         values = _values(folded, subjects[-1].end(), limit)
+        ranged = False
+        if len(values) == 1:
+            other = _range_end(folded, values[0], limit + 40)
+            if other is not None:  # "eGFR greater than 25 and less than 90 mL/min": both limits
+                values, ranged = [values[0], other], True
         if not values and kind == "inclusion":
             values = _bare_eq(folded, subjects[-1].end(), limit, subjects)
         if not values:
@@ -289,9 +294,9 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
             last_value_end >= 0 and re.search(r"\bor\b", between)
         ) and not _STOP_RE.search(between)
         new: list[Constraint] = []
-        multi = len(values) > 1
+        multi = len(values) > 1 and not ranged
         restated = last_value_end >= 0 and _RESTATE_RE.fullmatch(between) is not None
-        for op, value, unit, end in values:
+        for k, (op, value, unit, end) in enumerate(values):
             for name in names:
                 if name == "wbc" and _CSF_RE.search(
                     folded, max(0, subjects[0].start() - 40), min(len(folded), end + 40)
@@ -300,7 +305,7 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
                 fitted = _fit(name, unit, value)
                 if fitted is None:
                     continue
-                if (name, fitted[0]) in seen:
+                if (name, fitted[0]) in seen and not (ranged and k == 1):
                     if restated:  # "more than 90% (SpO2 >= 90%)": the formula wins
                         _restate(out, name, fitted[0], op, fitted[1])
                     if not chained_or or _same_value(out, name, fitted[0], fitted[1]):
@@ -421,6 +426,34 @@ def _at_uln(folded: str, start: int, limit: int) -> list[tuple[str, float, str |
 
 def _with_alt(c: Constraint, alt: int | None) -> Constraint:
     return Constraint(c.type, c.attrs, c.span, alt)
+
+
+_AND_RE = re.compile(r"\s*,?\s*and\s+")
+
+
+def _range_end(
+    folded: str, first: tuple[str, float, str | None, int], limit: int
+) -> tuple[str, float, str | None, int] | None:
+    """The other end of a range after a first limit ("greater than 25 mL/min/1.73 m2 and less
+    than 90 mL/min/1.73 m2"): a limit the other way, right after "and", in the same unit."""
+    op, value, unit, end = first
+    joint = _AND_RE.match(folded, end)
+    if joint is None:
+        return None
+    m = COMP_NUM_RE.match(folded, joint.end(), min(len(folded), limit))
+    if m is None:
+        return None
+    other = op_of(m)
+    if other is None or {op[0], other[0]} != {"<", ">"}:
+        return None
+    second_unit, second_end = _unit(folded, m.end())
+    if second_unit is not None and unit is not None and second_unit != unit:
+        return None
+    bound = parse_number(m.group("num"))
+    low, high = (value, bound) if op[0] == ">" else (bound, value)
+    if low >= high:
+        return None
+    return other, bound, second_unit or unit, second_end
 
 
 def _values(folded: str, start: int, limit: int) -> list[tuple[str, float, str | None, int]]:

@@ -310,6 +310,20 @@ FOUND += [
         {"therapy": "tki", "requirement": "excluded"},
     ),
     (
+        "range-lower-end",
+        "inclusion",
+        "eGFR greater than 25 mL/min/1.73 m2 and less than 90 mL/min/1.73 m2,",
+        "lab",
+        {"analyte": "gfr", "op": ">", "value": 25, "unit": "ml_min", "alternative": None},
+    ),
+    (
+        "range-upper-end",
+        "inclusion",
+        "eGFR greater than 25 mL/min/1.73 m2 and less than 90 mL/min/1.73 m2,",
+        "lab",
+        {"analyte": "gfr", "op": "<", "value": 90, "unit": "ml_min", "alternative": None},
+    ),
+    (
         "malignancies-other-than",
         "exclusion",
         "Malignancies other than disease under study within 5 years prior to Cycle 1 Day 1",
@@ -437,6 +451,13 @@ NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
         {"disease": "ALL"},
     ),
     (
+        "not-a-range",
+        "inclusion",
+        "Creatinine < 2 mg/dl and less than 2.5 x normal for age",
+        "lab",
+        {"analyte": "creatinine", "op": "<", "value": 2.5},
+    ),
+    (
         "tumor-samples",
         "inclusion",
         "Confirmation of tumor EGFR sensitive mutation positive in previous tumor samples",
@@ -471,7 +492,10 @@ NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
 
 def _has(text: str, kind: ItemKind, ctype: str, attrs: dict[str, Any]) -> bool:
     return any(
-        c.type == ctype and all(c.attrs.get(k) == v for k, v in attrs.items())
+        c.type == ctype
+        and all(
+            (c.alternative if k == "alternative" else c.attrs.get(k)) == v for k, v in attrs.items()
+        )
         for c in extract_constraints(text, kind)
     )
 
