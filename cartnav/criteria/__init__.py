@@ -16,7 +16,7 @@ from cartnav.criteria.extract import extract_constraints
 from cartnav.criteria.split import split_text
 from cartnav.domain.criterion import Constraint, CriterionItem
 
-PARSER_VERSION = "rules-2026.12.08.40"
+PARSER_VERSION = "rules-2026.12.08.41"
 
 
 def parse_criteria(text: str) -> list[CriterionItem]:

@@ -271,11 +271,15 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         ):
             continue  # "(Gilbert's syndrome subjects: TBIL <= 3 mg/dl)": the exception's limit
         values = _values(folded, subjects[-1].end(), limit)
-        ranged = False
+        ranged = paired = False
         if len(values) == 1:
             other = _range_end(folded, values[0], limit + 40)
             if other is not None:  # "eGFR greater than 25 and less than 90 mL/min": both limits
                 values, ranged = [values[0], other], True
+            else:  # "QTcF >= 450 ms for males or >= 470 ms for females": one limit per sex
+                values = [values[0], *_by_sex(folded, values[0], limit + 40)]
+                paired = len(values) == 2
+        paired = paired or ranged
         if not values and kind == "inclusion":
             values = _bare_eq(folded, subjects[-1].end(), limit, subjects)
         if not values:
@@ -305,7 +309,7 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
                 fitted = _fit(name, unit, value)
                 if fitted is None:
                     continue
-                if (name, fitted[0]) in seen and not (ranged and k == 1):
+                if (name, fitted[0]) in seen and not (paired and k == 1):
                     if restated:  # "more than 90% (SpO2 >= 90%)": the formula wins
                         _restate(out, name, fitted[0], op, fitted[1])
                     if not chained_or or _same_value(out, name, fitted[0], fitted[1]):
@@ -454,6 +458,31 @@ def _range_end(
     if low >= high:
         return None
     return other, bound, second_unit or unit, second_end
+
+
+_SEX = r"(?:males?|men|females?|women)"
+_SEX_BETWEEN_RE = re.compile(
+    rf"\s*\(?\s*(?:(?:for|in)\s+)?(?P<a>{_SEX})?\s*\)?\s*[,;]?\s*(?:or|and)?\s*"
+    rf"(?:(?:for|in)\s+)?(?P<b>{_SEX})?\s*:?\s*"
+)
+
+
+def _by_sex(
+    folded: str, first: tuple[str, float, str | None, int], limit: int
+) -> list[tuple[str, float, str | None, int]]:
+    """A second limit of the same kind for the other sex ("QTcF >= 450 ms for males or >= 470 ms
+    for females", "female > 470 ms, male > 450 ms"), or nothing."""
+    op, _value, unit, end = first
+    between = _SEX_BETWEEN_RE.match(folded, end)
+    if between is None or not (between.group("a") or between.group("b")):
+        return []
+    m = COMP_NUM_RE.match(folded, between.end(), min(len(folded), limit))
+    if m is None or op_of(m) != op:
+        return []
+    second_unit, second_end = _unit(folded, m.end())
+    if second_unit != unit:
+        return []
+    return [(op, parse_number(m.group("num")), second_unit, second_end)]
 
 
 def _values(folded: str, start: int, limit: int) -> list[tuple[str, float, str | None, int]]:

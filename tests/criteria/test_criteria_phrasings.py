@@ -324,6 +324,20 @@ FOUND += [
         {"analyte": "gfr", "op": "<", "value": 90, "unit": "ml_min", "alternative": None},
     ),
     (
+        "limit-for-the-other-sex",
+        "exclusion",
+        "QTcF ≥450 ms for males or ≥470 ms for females (mean of 3 ECGs during screening);",
+        "lab",
+        {"analyte": "qtc", "op": ">=", "value": 470, "unit": "ms"},
+    ),
+    (
+        "limit-for-the-other-sex-first",
+        "exclusion",
+        "12 ECG: QTcF: female > 470 ms, male > 450 ms;",
+        "lab",
+        {"analyte": "qtc", "op": ">", "value": 450, "unit": "ms"},
+    ),
+    (
         "malignancies-other-than",
         "exclusion",
         "Malignancies other than disease under study within 5 years prior to Cycle 1 Day 1",
@@ -456,6 +470,13 @@ NOT_FOUND: list[tuple[str, ItemKind, str, str, dict[str, Any]]] = [
         "Creatinine < 2 mg/dl and less than 2.5 x normal for age",
         "lab",
         {"analyte": "creatinine", "op": "<", "value": 2.5},
+    ),
+    (
+        "exception-limit-is-not-a-second-limit",
+        "inclusion",
+        "ALT ≤ 3 x ULN or ≤ 5 x ULN if liver metastases",
+        "lab",
+        {"analyte": "alt", "value": 5},
     ),
     (
         "tumor-samples",
