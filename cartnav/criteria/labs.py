@@ -271,15 +271,17 @@ def find_labs(text: str, folded: str, words: set[str], kind: str = "inclusion") 
         ):
             continue  # "(Gilbert's syndrome subjects: TBIL <= 3 mg/dl)": the exception's limit
         values = _values(folded, subjects[-1].end(), limit)
+        # a second limit of the same analyte: the other end of a range ("eGFR greater than 25
+        # and less than 90 mL/min", both required), or the other sex's ("QTcF >= 450 ms for
+        # males or >= 470 ms for females", alternatives)
         ranged = paired = False
         if len(values) == 1:
-            other = _range_end(folded, values[0], limit + 40)
-            if other is not None:  # "eGFR greater than 25 and less than 90 mL/min": both limits
-                values, ranged = [values[0], other], True
-            else:  # "QTcF >= 450 ms for males or >= 470 ms for females": one limit per sex
-                values = [values[0], *_by_sex(folded, values[0], limit + 40)]
-                paired = len(values) == 2
-        paired = paired or ranged
+            second = _range_end(folded, values[0], limit + 40)
+            ranged = second is not None
+            if second is None:
+                second = _by_sex(folded, values[0], limit + 40)
+            if second is not None:
+                values, paired = [values[0], second], True
         if not values and kind == "inclusion":
             values = _bare_eq(folded, subjects[-1].end(), limit, subjects)
         if not values:
@@ -432,34 +434,8 @@ def _with_alt(c: Constraint, alt: int | None) -> Constraint:
     return Constraint(c.type, c.attrs, c.span, alt)
 
 
+_Limit = tuple[str, float, str | None, int]  # op, value, unit, where it ends
 _AND_RE = re.compile(r"\s*,?\s*and\s+")
-
-
-def _range_end(
-    folded: str, first: tuple[str, float, str | None, int], limit: int
-) -> tuple[str, float, str | None, int] | None:
-    """The other end of a range after a first limit ("greater than 25 mL/min/1.73 m2 and less
-    than 90 mL/min/1.73 m2"): a limit the other way, right after "and", in the same unit."""
-    op, value, unit, end = first
-    joint = _AND_RE.match(folded, end)
-    if joint is None:
-        return None
-    m = COMP_NUM_RE.match(folded, joint.end(), min(len(folded), limit))
-    if m is None:
-        return None
-    other = op_of(m)
-    if other is None or {op[0], other[0]} != {"<", ">"}:
-        return None
-    second_unit, second_end = _unit(folded, m.end())
-    if second_unit is not None and unit is not None and second_unit != unit:
-        return None
-    bound = parse_number(m.group("num"))
-    low, high = (value, bound) if op[0] == ">" else (bound, value)
-    if low >= high:
-        return None
-    return other, bound, second_unit or unit, second_end
-
-
 _SEX = r"(?:males?|men|females?|women)"
 _SEX_BETWEEN_RE = re.compile(
     rf"\s*\(?\s*(?:(?:for|in)\s+)?(?P<a>{_SEX})?\s*\)?\s*[,;]?\s*(?:or|and)?\s*"
@@ -467,22 +443,43 @@ _SEX_BETWEEN_RE = re.compile(
 )
 
 
-def _by_sex(
-    folded: str, first: tuple[str, float, str | None, int], limit: int
-) -> list[tuple[str, float, str | None, int]]:
+def _limit_at(folded: str, start: int, limit: int) -> _Limit | None:
+    """A comparator, number and unit starting right at ``start``."""
+    m = COMP_NUM_RE.match(folded, start, min(len(folded), limit))
+    op = op_of(m) if m is not None else None
+    if m is None or op is None:
+        return None
+    unit, end = _unit(folded, m.end())
+    return op, parse_number(m.group("num")), unit, end
+
+
+def _range_end(folded: str, first: _Limit, limit: int) -> _Limit | None:
+    """The other end of a range after a first limit ("greater than 25 mL/min/1.73 m2 and less
+    than 90 mL/min/1.73 m2"): a limit the other way, right after "and", in the same unit."""
+    op, value, unit, end = first
+    joint = _AND_RE.match(folded, end)
+    second = _limit_at(folded, joint.end(), limit) if joint is not None else None
+    if second is None or {op[0], second[0][0]} != {"<", ">"}:
+        return None
+    if second[2] is not None and unit is not None and second[2] != unit:
+        return None
+    low, high = (value, second[1]) if op[0] == ">" else (second[1], value)
+    if low >= high:
+        return None
+    return second[0], second[1], second[2] or unit, second[3]
+
+
+def _by_sex(folded: str, first: _Limit, limit: int) -> _Limit | None:
     """A second limit of the same kind for the other sex ("QTcF >= 450 ms for males or >= 470 ms
-    for females", "female > 470 ms, male > 450 ms"), or nothing."""
+    for females", "female > 470 ms, male > 450 ms"), or None."""
     op, _value, unit, end = first
     between = _SEX_BETWEEN_RE.match(folded, end)
     if between is None or not (between.group("a") or between.group("b")):
-        return []
-    m = COMP_NUM_RE.match(folded, between.end(), min(len(folded), limit))
-    if m is None or op_of(m) != op:
-        return []
-    second_unit, second_end = _unit(folded, m.end())
-    if second_unit != unit:
-        return []
-    return [(op, parse_number(m.group("num")), second_unit, second_end)]
+        return None
+    second = _limit_at(folded, between.end(), limit)
+    if second is None or second[0] != op or second[2] != unit:
+        return None
+    return second
 
 
 def _values(folded: str, start: int, limit: int) -> list[tuple[str, float, str | None, int]]:

@@ -43,7 +43,7 @@ from cartnav.matching.results import (
     SiteView,
     TrialMatch,
 )
-from cartnav.matching.route_lists import apply_route_lists, qualified, route_group_aliases
+from cartnav.matching.route_lists import apply_route_lists
 from cartnav.matching.structure import (
     OTHER_COHORT,
     apply_cohorts,
@@ -155,9 +155,9 @@ class _Run:
                 evaluated = apply_cohorts(
                     [self.item(i, item) for i, item in zip(ids, items, strict=True)]
                 )
-                routed = apply_route_lists(items, apply_routes(items, evaluated))
-                aliases = route_group_aliases(items, routed)
-                found = apply_groups(apply_headings(items, routed), aliases, qualified(items))
+                shape = self.index.set_routes[set_id]
+                routed = apply_route_lists(items, apply_routes(items, evaluated), shape.qualified)
+                found = apply_groups(apply_headings(items, routed), shape.aliases, shape.qualified)
             self._sets[set_id] = found
         return found
 

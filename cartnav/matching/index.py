@@ -29,6 +29,7 @@ from cartnav.matching.criteria_cache import (
 )
 from cartnav.matching.options import MatchOptions
 from cartnav.matching.results import MatchReport, TrialMatch
+from cartnav.matching.route_lists import RouteShape, route_shape
 from cartnav.matching.trial_traits import TrialTraits, read_traits
 from cartnav.registry.geo import country_code, geocode
 
@@ -59,6 +60,7 @@ class MatchIndex:
         self.by_id: dict[str, IndexedTrial] = {}
         self.sets: list[tuple[CriterionItem, ...]] = []
         self.set_item_ids: list[tuple[int, ...]] = []  # interned item ids, parallel to ``sets``
+        self.set_routes: list[RouteShape] = []  # the routes each set states, parallel to ``sets``
         self._item_ids: dict[tuple[Any, ...], int] = {}
         # id(constraint) -> one id per distinct constraint (type and attributes)
         self.constraint_ids: dict[int, int] = {}
@@ -154,6 +156,7 @@ class MatchIndex:
             parsed = tuple(items if items is not None else self.parse(text))
             self.sets.append(parsed)
             self.set_item_ids.append(tuple(self._intern(item) for item in parsed))
+            self.set_routes.append(route_shape(parsed))
             self._set_ids[text] = set_id
         key = (
             trial.brief_title,

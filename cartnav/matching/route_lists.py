@@ -9,21 +9,15 @@ such a list; a qualified one ("HR first relapse", "prior to planned SCT") does n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
 from cartnav.domain.criterion import CriterionItem
 from cartnav.domain.verdict import Verdict
 from cartnav.matching.results import CriterionResult
-from cartnav.matching.structure import ROUTES
+from cartnav.matching.structure import is_route
 
 MET, UNKNOWN, NA = Verdict.MET, Verdict.UNKNOWN, Verdict.NOT_APPLICABLE
-
-
-def _is_route(item: CriterionItem) -> bool:
-    return any(
-        c.type == "disease_status" and c.attrs.get("status") in ROUTES | {"mrd_positive"}
-        for c in item.constraints
-    )
 
 
 # at least this many sub-items, and this share of them, name a disease-status route
@@ -64,7 +58,9 @@ def _plain(item: CriterionItem) -> bool:
 
 
 def apply_route_lists(
-    items: Sequence[CriterionItem], results: Sequence[CriterionResult]
+    items: Sequence[CriterionItem],
+    results: Sequence[CriterionResult],
+    qualified: Collection[int],
 ) -> tuple[CriterionResult, ...]:
     """The sub-items of a heading ("... with high risk/relapsed CD19+ malignancy:") that nearly
     all name a disease-status route ("very early relapse", "ALL post >= 2nd relapse", "MRD > 10-4
@@ -73,7 +69,7 @@ def apply_route_lists(
     needed, however unknown. Sub-items that name no route keep their verdicts (requirements), and
     a route with words its status does not check ("very early", "infant", "prior to planned
     transplant") does not decide the list. (A list of requirements, such as organ function
-    limits, names no routes and is left alone.)"""
+    limits, names no routes and is left alone.) ``qualified``: :attr:`RouteShape.qualified`."""
     children: dict[int, list[int]] = {}
     for i, (item, result) in enumerate(zip(items, results, strict=True)):
         parent = result.parent
@@ -88,14 +84,14 @@ def apply_route_lists(
             children.setdefault(parent, []).append(i)
     out = list(results)
     for indices in children.values():
-        routes = [i for i in indices if _is_route(items[i])]
+        routes = [i for i in indices if is_route(items[i])]
         if len(routes) < _LIST_ROUTES or len(routes) < _LIST_SHARE * len(indices):
             continue
-        if not any(results[i].verdict is MET and _plain(items[i]) for i in routes):
+        if not any(results[i].verdict is MET and i not in qualified for i in routes):
             continue  # no route is met plainly: the study team judges the qualified ones
         for i in indices:
             r = results[i]
-            if r.verdict is MET and (i not in routes or _plain(items[i])):
+            if r.verdict is MET and i not in qualified:
                 continue  # (a qualified route met on its status alone is not shown as met)
             # another entry of the list ("High risk infant ALL (age < 6 months ...)") names a
             # cohort rather than a route: not needed while it is only unknown; any other entry
@@ -107,29 +103,35 @@ def apply_route_lists(
     return tuple(out)
 
 
-def qualified(items: Sequence[CriterionItem]) -> frozenset[int]:
-    """Indices of the route items whose words say more than their constraints read."""
-    return frozenset(i for i, item in enumerate(items) if _is_route(item) and not _plain(item))
+class RouteShape(NamedTuple):
+    """What a trial's items say about its routes, the same for every patient (computed once per
+    criteria set, :class:`cartnav.matching.index.MatchIndex`)."""
+
+    qualified: frozenset[int]  # route items whose words say more than their constraints read
+    aliases: dict[str, str]  # "or" groups of routes under one heading -> one group id
 
 
-def route_group_aliases(
-    items: Sequence[CriterionItem], results: Sequence[CriterionResult]
-) -> dict[str, str]:
+def route_shape(items: Sequence[CriterionItem]) -> RouteShape:
+    qualified = frozenset(i for i, item in enumerate(items) if is_route(item) and not _plain(item))
+    return RouteShape(qualified, _route_group_aliases(items))
+
+
+def _route_group_aliases(items: Sequence[CriterionItem]) -> dict[str, str]:
     """Groups of routes under one heading that the parser split in two ("... OR, HR first
     relapse; OR, ... (Phase II only - criteria in addition:) Primary refractory disease; OR,
     ..."): one list when every such group names routes in at least two thirds of its options.
     Returns each such group's id -> the first one's (for ``apply_groups``, where only a route met
     plainly decides a group)."""
     by_parent: dict[int, dict[str, list[int]]] = {}
-    for i, (item, result) in enumerate(zip(items, results, strict=True)):
-        if item.kind == "inclusion" and item.group is not None and result.parent is not None:
-            by_parent.setdefault(result.parent, {}).setdefault(item.group, []).append(i)
+    for i, item in enumerate(items):
+        if item.kind == "inclusion" and item.group is not None and item.parent is not None:
+            by_parent.setdefault(item.parent, {}).setdefault(item.group, []).append(i)
     aliases: dict[str, str] = {}
     for groups in by_parent.values():
         if len(groups) < 2:
             continue
         if all(
-            sum(_is_route(items[i]) for i in indices) >= _LIST_SHARE * len(indices)
+            sum(is_route(items[i]) for i in indices) >= _LIST_SHARE * len(indices)
             for indices in groups.values()
         ):
             first = next(iter(groups))

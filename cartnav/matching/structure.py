@@ -76,6 +76,14 @@ ROUTES = frozenset(
 )
 
 
+def is_route(item: CriterionItem) -> bool:
+    """The item names a disease-status route into a trial (or an MRD level)."""
+    return any(
+        c.type == "disease_status" and c.attrs.get("status") in ROUTES | {"mrd_positive"}
+        for c in item.constraints
+    )
+
+
 def apply_routes(
     items: Sequence[CriterionItem], results: Sequence[CriterionResult]
 ) -> tuple[CriterionResult, ...]:
@@ -85,12 +93,7 @@ def apply_routes(
     routes = [
         i
         for i, (item, result) in enumerate(zip(items, results, strict=True))
-        if item.kind == "inclusion"
-        and result.verdict is not NA
-        and any(
-            c.type == "disease_status" and c.attrs.get("status") in ROUTES | {"mrd_positive"}
-            for c in item.constraints
-        )
+        if item.kind == "inclusion" and result.verdict is not NA and is_route(item)
     ]
     if len(routes) < 2 or all(results[i].verdict is NOT_MET for i in routes):
         return tuple(results)

@@ -163,8 +163,7 @@ def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluatio
         )
     if mrd is None:
         return Evaluation(UNKNOWN, subject, "the profile does not give MRD", (field,), (field,))
-    ok = holds(mrd, op, threshold) if threshold is not None else mrd > 0
-    if lower_bound and not ok and blasts is None:
+    if lower_bound and not mrd_meets and blasts is None:
         return Evaluation(
             UNKNOWN,
             subject,
@@ -173,7 +172,10 @@ def _mrd(facts: PatientFacts, constraint: Constraint, subject: str) -> Evaluatio
             (blast_field,),
         )
     return Evaluation(
-        MET if ok else NOT_MET, subject, f"the profile gives MRD {fmt(mrd * 100)}%", (field,)
+        MET if mrd_meets else NOT_MET,
+        subject,
+        f"the profile gives MRD {fmt(mrd * 100)}%",
+        (field,),
     )
 
 
