@@ -669,3 +669,40 @@ def test_organ_conditions_read_the_organ_values(
         result = evaluate_constraint(facts, c("condition", condition=condition), kind)  # type: ignore[arg-type]
         assert result.verdict is UNKNOWN and result.cautious is cautious
         assert finding in result.finding
+
+
+MRD_CONSTRAINTS = [
+    c("disease_status", status="mrd_positive", threshold=t, op=op)
+    for t in (None, 0.0001, 0.001, 0.05, 0.1)
+    for op in (">=", ">", "<")
+]
+MRD_VALUES = (None, 0.0, 0.00005, 0.01, 0.2)
+BLAST_VALUES = (None, 0, 4, 5, 30)
+
+
+def _mrd_profile(mrd: float | None, blasts: float | None) -> dict[str, Any]:
+    data = _without("current.mrd", "current.marrow_blasts_pct")
+    if mrd is not None:
+        data["current"]["mrd"] = mrd
+    if blasts is not None:
+        data["current"]["marrow_blasts_pct"] = blasts
+    return data
+
+
+@pytest.mark.parametrize("kind", ["inclusion", "exclusion"])
+@pytest.mark.parametrize("constraint", MRD_CONSTRAINTS, ids=lambda k: f"{k.attrs}")
+def test_mrd_and_blasts_removing_a_fact_only_gives_unknown(
+    constraint: Constraint, kind: str
+) -> None:
+    """Every combination of MRD and blast count: dropping either fact leaves the verdict as it
+    was or makes it unknown (the MRD is read from the blasts too, docs/matching.md)."""
+
+    def verdict(mrd: float | None, blasts: float | None) -> Verdict:
+        facts = read_patient(build_profile(_mrd_profile(mrd, blasts)), as_of=AS_OF)
+        return evaluate_constraint(facts, constraint, kind).verdict  # type: ignore[arg-type]
+
+    for mrd in MRD_VALUES:
+        for blasts in BLAST_VALUES:
+            full = verdict(mrd, blasts)
+            for less in (verdict(None, blasts), verdict(mrd, None)):
+                assert less in (full, UNKNOWN), (mrd, blasts, full, less)
